@@ -1,0 +1,53 @@
+package io.transflux.pipeline;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** Applies {@link Limits} to a pipeline's output: chunk bound, output-byte cap and total deadline. */
+final class LimitEnforcer {
+
+    private LimitEnforcer() {
+    }
+
+    static Flux<ByteBuffer> enforce(Flux<ByteBuffer> content, Limits limits) {
+        Flux<ByteBuffer> out = ByteStreams.rechunk(content, limits.maxChunkBytes());
+        if (limits.maxOutputBytes() != Long.MAX_VALUE) {
+            out = capOutput(out, limits.maxOutputBytes());
+        }
+        if (limits.hasDeadline()) {
+            out = deadline(out, limits.deadline());
+        }
+        return out;
+    }
+
+    private static Flux<ByteBuffer> capOutput(Flux<ByteBuffer> content, long max) {
+        return Flux.defer(() -> {
+            AtomicLong total = new AtomicLong();
+            return content.handle((buf, sink) -> {
+                long reached = total.addAndGet(buf.remaining());
+                if (reached > max) {
+                    sink.error(new LimitExceededException("maxOutputBytes", max, reached, "bytes",
+                            "raise it with Limits.builder().maxOutputBytes(..) or --max-output-bytes"));
+                } else {
+                    sink.next(buf);
+                }
+            });
+        });
+    }
+
+    private static Flux<ByteBuffer> deadline(Flux<ByteBuffer> content, Duration deadline) {
+        return Flux.defer(() -> {
+            // One timer per subscription; every element re-arms the same, already running, timer.
+            Mono<Long> timer = Mono.delay(deadline).cache();
+            long start = System.nanoTime();
+            return content.timeout(timer, ignored -> timer, Flux.defer(() -> Flux.error(
+                    new LimitExceededException("deadline", deadline.toMillis(),
+                            Duration.ofNanos(System.nanoTime() - start).toMillis(), "ms",
+                            "raise it with Limits.builder().deadline(..) or --deadline"))));
+        });
+    }
+}
