@@ -48,8 +48,13 @@ public final class StageRegistry {
     }
 
     private static StageRegistry load() {
+        return load(StageRegistry.class.getClassLoader());
+    }
+
+    /** The providers that {@link ServiceLoader} finds through {@code loader}, e.g. a plugin class loader. */
+    public static StageRegistry load(ClassLoader loader) {
         List<StageProvider> providers = new ArrayList<>();
-        ServiceLoader.load(StageProvider.class, StageRegistry.class.getClassLoader()).forEach(providers::add);
+        ServiceLoader.load(StageProvider.class, loader).forEach(providers::add);
         return of(providers);
     }
 

@@ -8,7 +8,11 @@ import java.util.Set;
  * Two tiny stages for testing the registry and grammar: {@code test/upper} upper-cases ASCII and
  * {@code test/repeat,n_<1..8>} emits every chunk n times.
  */
-final class TestStages implements StageProvider {
+public final class TestStages implements StageProvider {
+
+    public TestStages() {
+    }
+
 
     @Override
     public String category() {
