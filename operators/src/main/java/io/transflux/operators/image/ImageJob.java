@@ -52,6 +52,7 @@ final class ImageJob {
     private final AtomicInteger openReaders;
     private volatile boolean aborted;
     private volatile @Nullable ImageReader reader;
+    private volatile long estimatedBytes;
 
     ImageJob(ImageRequest request, byte[] data, int length, ImageLimits limits, AtomicInteger openReaders) {
         this.request = request;
@@ -70,7 +71,23 @@ final class ImageJob {
         }
     }
 
+    /**
+     * Runs the job. An {@link OutOfMemoryError} while decoding or transforming (a heap smaller than the limits
+     * allow for) becomes a {@link LimitExceededException} naming the heap, instead of a subscriber that never
+     * hears back: Reactor rethrows fatal errors on the worker rather than signalling them.
+     */
     Result run() {
+        try {
+            return runUnguarded();
+        } catch (OutOfMemoryError e) {
+            long max = Runtime.getRuntime().maxMemory();
+            throw new LimitExceededException("heap", max, estimatedBytes, "bytes",
+                    "decoding needs about " + estimatedBytes + " bytes of pixels; lower ImageLimits.maxSourcePixels "
+                            + "or give the JVM more heap (-Xmx)");
+        }
+    }
+
+    private Result runUnguarded() {
         ImageFormat format = ImageFormat.sniff(data, length);
         JpegSegments jpeg = format == ImageFormat.JPEG ? JpegSegments.scan(data, length) : null;
         int orientation = jpeg == null ? 1 : jpeg.orientation;
@@ -94,6 +111,8 @@ final class ImageJob {
                 return new Result(json, json.length, ImageInfo.CONTENT_TYPE);
             }
             plan = ImagePlan.of(request, size, orientation, limits);
+            long sub = plan.subsampling;
+            estimatedBytes = size.pixels() / (sub * sub) * 4 + (long) plan.output.width() * plan.output.height() * 8;
             ImageReadParam param = r.getDefaultReadParam();
             if (plan.subsampling > 1) {
                 param.setSourceSubsampling(plan.subsampling, plan.subsampling, 0, 0);
