@@ -31,3 +31,6 @@ printf '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="8"
 
 # Reference for the quality comparison: vipsthumbnail fitting photo-160x120.jpg into 64x64 (64x48), lossless.
 vipsthumbnail photo-160x120.jpg --size 64x64 -o vips-thumb-64.png
+
+# CMYK JPEG (Adobe APP14, YCCK/CMYK): the JDK reader refuses it, TwelveMonkeys decodes it.
+$IM -size 24x16 xc:red -colorspace CMYK -strip -quality 90 cmyk-24x16.jpg

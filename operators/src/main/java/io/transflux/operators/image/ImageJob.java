@@ -91,7 +91,7 @@ final class ImageJob {
         ImageFormat format = ImageFormat.sniff(data, length);
         JpegSegments jpeg = format == ImageFormat.JPEG ? JpegSegments.scan(data, length) : null;
         int orientation = jpeg == null ? 1 : jpeg.orientation;
-        ImageReader r = readerFor(format);
+        ImageReader r = readerFor(format, jpeg != null && jpeg.plainYCbCr);
         ImageInputStream iis = new ByteArrayImageInputStream(data, 0, length);
         openReaders.incrementAndGet();
         reader = r;
@@ -225,8 +225,11 @@ final class ImageJob {
         return e.getClass().getSimpleName() + (m == null ? "" : " " + m);
     }
 
-    /** Picks the allow-listed reader: TwelveMonkeys for JPEG and WebP (pure Java), the JDK's for the rest. */
-    private static ImageReader readerFor(ImageFormat format) {
+    /**
+     * Picks the allow-listed reader: TwelveMonkeys for WebP and for JPEGs with CMYK/YCCK, ICC profiles or odd
+     * encodings; the JDK's for plain YCbCr JPEGs (about 20% faster) and for PNG, GIF and BMP.
+     */
+    private static ImageReader readerFor(ImageFormat format, boolean plainJpeg) {
         String name = switch (format) {
             case JPEG -> "jpeg";
             case PNG -> "png";
@@ -234,8 +237,8 @@ final class ImageJob {
             case BMP -> "bmp";
             case WEBP -> "webp";
         };
-        String preferred = format == ImageFormat.JPEG || format == ImageFormat.WEBP ? "com.twelvemonkeys."
-                : "com.sun.imageio.";
+        String preferred = format == ImageFormat.WEBP || format == ImageFormat.JPEG && !plainJpeg
+                ? "com.twelvemonkeys." : "com.sun.imageio.";
         ImageReader chosen = null;
         ImageReader fallback = null;
         Iterator<ImageReader> it = ImageIO.getImageReadersByFormatName(name);

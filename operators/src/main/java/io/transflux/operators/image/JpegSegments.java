@@ -38,17 +38,27 @@ final class JpegSegments {
     final boolean hasOrientation;
     /** Estimated IJG quality 1–100, or 0 when unknown. */
     final int quality;
+    /**
+     * Three-component Huffman JPEG (SOF0/1/2) without an ICC profile or an Adobe colour transform other than
+     * YCbCr: the JDK's libjpeg-backed reader decodes it exactly and faster than the TwelveMonkeys wrapper.
+     */
+    final boolean plainYCbCr;
 
-    private JpegSegments(int orientation, boolean hasOrientation, int quality) {
+    private JpegSegments(int orientation, boolean hasOrientation, int quality, boolean plainYCbCr) {
         this.orientation = orientation;
         this.hasOrientation = hasOrientation;
         this.quality = quality;
+        this.plainYCbCr = plainYCbCr;
     }
 
     static JpegSegments scan(byte[] b, int len) {
         int orientation = 1;
         boolean hasOrientation = false;
         int quality = 0;
+        boolean icc = false;
+        int adobeTransform = -1;
+        int sof = -1;
+        int components = 0;
         int pos = 2;
         while (pos + 4 <= len) {
             if ((b[pos] & 0xff) != 0xff) {
@@ -81,10 +91,22 @@ final class JpegSegments {
                 }
             } else if (marker == 0xdb && quality == 0) {
                 quality = dqtQuality(b, start, end);
+            } else if (marker == 0xe2 && end - start >= 12 && b[start] == 'I' && b[start + 1] == 'C'
+                    && b[start + 2] == 'C') {
+                icc = true;
+            } else if (marker == 0xee && end - start >= 12 && b[start] == 'A' && b[start + 1] == 'd'
+                    && b[start + 2] == 'o' && b[start + 3] == 'b' && b[start + 4] == 'e') {
+                adobeTransform = b[start + 11] & 0xff;
+            } else if (marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 && marker != 0xcc
+                    && sof < 0 && end - start >= 6) {
+                sof = marker;
+                components = b[start + 5] & 0xff;
             }
             pos = end;
         }
-        return new JpegSegments(orientation, hasOrientation, quality);
+        boolean plain = (sof == 0xc0 || sof == 0xc1 || sof == 0xc2) && components == 3 && !icc
+                && (adobeTransform == -1 || adobeTransform == 1);
+        return new JpegSegments(orientation, hasOrientation, quality, plain);
     }
 
     /** IFD0 tag 0x0112 of the TIFF structure at {@code [tiff, end)}; 0 when absent or malformed. */

@@ -81,6 +81,19 @@ class ImageOperatorTest {
     }
 
     @Test
+    void readsCmykJpegThroughTwelveMonkeys() {
+        byte[] cmyk = golden("cmyk-24x16.jpg");
+        assertThat(JpegSegments.scan(cmyk, cmyk.length).plainYCbCr).isFalse();
+        byte[] plain = golden("photo-160x120.jpg");
+        assertThat(JpegSegments.scan(plain, plain.length).plainYCbCr).isTrue();
+        BufferedImage img = run("image/format,png", cmyk).image();
+        assertThat(img.getWidth()).isEqualTo(24);
+        int p = img.getRGB(12, 8);
+        assertThat((p >> 16) & 0xff).as("red").isGreaterThan(200);
+        assertThat((p >> 8) & 0xff).as("green").isLessThan(60);
+    }
+
+    @Test
     void flattensAlphaOnWhiteForJpegAndKeepsItForPng() {
         Output jpg = run("image/format,jpg", golden("alpha-40x30.png"));
         BufferedImage j = jpg.image();
