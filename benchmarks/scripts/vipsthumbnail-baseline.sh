@@ -38,6 +38,17 @@ java -jar "$JAR" ImageResizeBenchmark -f 1 -wi 3 -w 2s -i 5 -r 2s -prof gc \
 JMH_OPS=$(python3 -c "import json;print([r for r in json.load(open('$OUT/jmh.json')) if r['benchmark'].endswith('resizeTo1024')][0]['primaryMetric']['score'])")
 python3 -c "o=$JMH_OPS; v=24/$VIPS_MEAN; print('Transflux: %.1f MP/s; ratio to vipsthumbnail %.2f' % (o*24, o*24/v))"
 
+echo "== CPU time per image (robust when other processes share the machine)"
+VIPS_CPU=$(python3 -c "import json;r=json.load(open('$OUT/vips.json'))['results'][0];print(r['user']+r['system'])")
+python3 -c "c=$VIPS_CPU; print('vipsthumbnail: %.1f ms CPU per image (user+sys, process included) = %.1f MP per CPU-second' % (c*1000, 24/c))"
+java -Xmx64m -XX:+UseSerialGC -Djava.awt.headless=true -cp "$JAR" io.transflux.operators.image.ImageResizeBenchmark \
+  "$FILE" --cpu 20 | tee "$OUT/transflux-cpu.txt" | grep transflux
+python3 - "$OUT/transflux-cpu.txt" "$VIPS_CPU" <<'PY'
+import re, sys
+ms = float(re.search(r'transflux: ([0-9.]+) ms CPU', open(sys.argv[1]).read()).group(1))
+print('CPU-time ratio (vipsthumbnail CPU / transflux CPU): %.2f' % (float(sys.argv[2]) * 1000 / ms))
+PY
+
 echo "== output comparison"
 java -Xmx64m -cp "$JAR" io.transflux.operators.image.ImageResizeBenchmark "$FILE" "$OUT/transflux-1024.jpg"
 /usr/bin/identify "$OUT/vips-1024.jpg" "$OUT/transflux-1024.jpg"

@@ -99,6 +99,10 @@ public class ImageResizeBenchmark {
      */
     public static void main(String[] args) throws IOException {
         Path file = Path.of(args.length > 0 ? args[0] : "target/image-bench/photo-6000x4000.jpg");
+        if (args.length > 2 && args[1].equals("--cpu")) {
+            cpuTime(file, Integer.parseInt(args[2]));
+            return;
+        }
         if (args.length > 1) {
             ImageResizeBenchmark b = new ImageResizeBenchmark();
             System.setProperty("transflux.image.benchFile", file.toString());
@@ -110,6 +114,31 @@ public class ImageResizeBenchmark {
         }
         byte[] bytes = generate(file);
         System.out.println(file + " " + bytes.length + " bytes");
+    }
+
+    /**
+     * Process CPU time per image after 5 warm-up runs: robust against other processes sharing the machine,
+     * comparable with the user + sys time of a vipsthumbnail process.
+     */
+    private static void cpuTime(Path file, int runs) throws IOException {
+        System.setProperty("transflux.image.benchFile", file.toString());
+        ImageResizeBenchmark b = new ImageResizeBenchmark();
+        b.setUp();
+        Counters c = new Counters();
+        for (int i = 0; i < 5; i++) {
+            b.resizeTo1024(c);
+        }
+        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long cpu0 = os.getProcessCpuTime();
+        long wall0 = System.nanoTime();
+        for (int i = 0; i < runs; i++) {
+            b.resizeTo1024(c);
+        }
+        double cpuMs = (os.getProcessCpuTime() - cpu0) / 1e6 / runs;
+        double wallMs = (System.nanoTime() - wall0) / 1e6 / runs;
+        System.out.printf("transflux: %.1f ms CPU (%.1f ms wall) per image over %d runs = %.1f MP per CPU-second%n",
+                cpuMs, wallMs, runs, MEGAPIXELS / (cpuMs / 1000));
     }
 
     static byte[] generate(Path file) throws IOException {
