@@ -62,12 +62,20 @@ final class ImageJob {
         this.openReaders = openReaders;
     }
 
-    /** Asks a running decode to stop; the reader is freed by {@link #run()} as it unwinds. */
+    /**
+     * Asks a running decode to stop; the reader is freed by {@link #run()} as it unwinds. The JDK's JPEG reader
+     * refuses {@code abort()} from another thread, so the reading thread also aborts itself from its progress
+     * listener once it sees the flag.
+     */
     void abort() {
         aborted = true;
         ImageReader r = reader;
         if (r != null) {
-            r.abort();
+            try {
+                r.abort();
+            } catch (RuntimeException refused) {
+                // Thread-locked reader: the progress listener aborts on the reading thread instead.
+            }
         }
     }
 
@@ -119,6 +127,46 @@ final class ImageJob {
             }
             TruncationListener warnings = new TruncationListener();
             r.addIIOReadWarningListener(warnings);
+            r.addIIOReadProgressListener(new javax.imageio.event.IIOReadProgressListener() {
+                @Override
+                public void imageProgress(ImageReader source, float percentageDone) {
+                    if (aborted) {
+                        source.abort();
+                    }
+                }
+
+                @Override
+                public void sequenceStarted(ImageReader source, int minIndex) {
+                }
+
+                @Override
+                public void sequenceComplete(ImageReader source) {
+                }
+
+                @Override
+                public void imageStarted(ImageReader source, int imageIndex) {
+                }
+
+                @Override
+                public void imageComplete(ImageReader source) {
+                }
+
+                @Override
+                public void thumbnailStarted(ImageReader source, int imageIndex, int thumbnailIndex) {
+                }
+
+                @Override
+                public void thumbnailProgress(ImageReader source, float percentageDone) {
+                }
+
+                @Override
+                public void thumbnailComplete(ImageReader source) {
+                }
+
+                @Override
+                public void readAborted(ImageReader source) {
+                }
+            });
             decoded = guarded(format, () -> r.read(0, param));
             checkAborted();
             if (warnings.message != null) {
