@@ -161,8 +161,7 @@ final class GetObjectInvocation {
         OutputChecksum ck = new OutputChecksum(fn.checksumAlgorithm);
         checksum = ck;
         if (delivery == ChecksumDelivery.TRAILER) {
-            head.contentLength(-1).checksumTrailer(
-                    ck.result().map(v -> Map.entry(writer.checksumHeaderName(fn.checksumAlgorithm), v)));
+            head.contentLength(-1).checksumTrailer(writer.checksumHeaderName(fn.checksumAlgorithm), ck.result());
         }
         int st = head.build().status();
         Flux<ByteBuffer> observed = ck.observe(body)

@@ -25,7 +25,8 @@ public final class ObjectResponse {
     private final long partsCount;
     private final boolean acceptRanges;
     private final Map.@Nullable Entry<String, String> checksumHeader;
-    private final @Nullable Mono<Map.Entry<String, String>> checksumTrailer;
+    private final @Nullable String checksumTrailerName;
+    private final @Nullable Mono<String> checksumTrailerValue;
     private final Flux<ByteBuffer> body;
 
     private ObjectResponse(Builder b) {
@@ -38,7 +39,8 @@ public final class ObjectResponse {
         this.partsCount = b.partsCount;
         this.acceptRanges = b.acceptRanges;
         this.checksumHeader = b.checksumHeader;
-        this.checksumTrailer = b.checksumTrailer;
+        this.checksumTrailerName = b.checksumTrailerName;
+        this.checksumTrailerValue = b.checksumTrailerValue;
         this.body = b.body;
     }
 
@@ -95,9 +97,33 @@ public final class ObjectResponse {
         return checksumHeader;
     }
 
-    /** A checksum sent as a chunked trailer once the body has streamed (trailer delivery). */
-    public @Nullable Mono<Map.Entry<String, String>> checksumTrailer() {
-        return checksumTrailer;
+    /** The trailer field name of a checksum sent after the body (trailer delivery), or null. */
+    public @Nullable String checksumTrailerName() {
+        return checksumTrailerName;
+    }
+
+    /** The trailer's value, ready once the body has streamed; null without trailer delivery. */
+    public @Nullable Mono<String> checksumTrailerValue() {
+        return checksumTrailerValue;
+    }
+
+    /**
+     * The headers describing the returned bytes by their HTTP names, to be sent with the platform's forward
+     * prefix: Content-Type, Content-Encoding, Cache-Control, Content-Disposition, ETag, Last-Modified,
+     * Content-Range, Accept-Ranges and, for partNumber answers, {@code x-amz-mp-parts-count}.
+     */
+    public Map<String, String> forwardedHeaders() {
+        Map<String, String> h = ForwardedHeaders.entity(metadata, false);
+        if (contentRange != null) {
+            h.put("Content-Range", contentRange);
+        }
+        if (acceptRanges && !isError()) {
+            h.put("Accept-Ranges", "bytes");
+        }
+        if (partsCount > 0) {
+            h.put("x-amz-mp-parts-count", Long.toString(partsCount));
+        }
+        return h;
     }
 
     /** The body; empty for errors and 304. Single use. */
@@ -126,7 +152,8 @@ public final class ObjectResponse {
         private long partsCount;
         private boolean acceptRanges;
         private Map.@Nullable Entry<String, String> checksumHeader;
-        private @Nullable Mono<Map.Entry<String, String>> checksumTrailer;
+        private @Nullable String checksumTrailerName;
+        private @Nullable Mono<String> checksumTrailerValue;
         private Flux<ByteBuffer> body = Flux.empty();
 
         private Builder(int status) {
@@ -169,8 +196,10 @@ public final class ObjectResponse {
             return this;
         }
 
-        public Builder checksumTrailer(@Nullable Mono<Map.Entry<String, String>> checksumTrailer) {
-            this.checksumTrailer = checksumTrailer;
+        /** A trailer field {@code name} whose value {@code value} emits after the body; forces chunked. */
+        public Builder checksumTrailer(String name, Mono<String> value) {
+            this.checksumTrailerName = Objects.requireNonNull(name, "name");
+            this.checksumTrailerValue = Objects.requireNonNull(value, "value");
             return this;
         }
 
