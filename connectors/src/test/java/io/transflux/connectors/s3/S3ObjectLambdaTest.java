@@ -406,4 +406,90 @@ class S3ObjectLambdaTest {
         assertThat(c.headers().keySet()).noneMatch(k -> k.contains("checksum"));
         assertThat(r.outcome().checksums()).containsEntry("crc32c", crc32c(body, 0, body.length));
     }
+
+    @Test
+    void rangeOnUnknownLengthOutputAnswersWithAStarTotal() throws Exception {
+        byte[] body = data(100_000);
+        source.putChunked("/k", body, Map.of());
+
+        S3ObjectLambda.Result r = run(lambda(TestStages.unknownLength()),
+                getEvent(source.presigned("/k", "host"), "{\"Range\":\"bytes=1000-1999\"}", "https://x/k", "{}"));
+
+        WgorEndpoint.Capture c = wgor.take();
+        assertThat(c.header("x-amz-fwd-status")).isEqualTo("206");
+        assertThat(c.header("x-amz-fwd-header-content-range")).isEqualTo("bytes 1000-1999/*");
+        assertThat(c.header("content-length")).isEqualTo("1000");
+        assertThat(c.body()).isEqualTo(java.util.Arrays.copyOfRange(body, 1000, 2000));
+        assertThat(r.outcome().bytesOut()).isEqualTo(1000);
+    }
+
+    @Test
+    void rangeEndingPastTheEndOfUnknownLengthOutputIsCutAtTheRealEnd() throws Exception {
+        source.putChunked("/k", data(500), Map.of());
+
+        run(lambda(TestStages.unknownLength()),
+                getEvent(source.presigned("/k", "host"), "{\"Range\":\"bytes=400-999\"}", "https://x/k", "{}"));
+
+        WgorEndpoint.Capture c = wgor.take();
+        assertThat(c.header("x-amz-fwd-header-content-range")).isEqualTo("bytes 400-499/500");
+        assertThat(c.bodyBytes()).isEqualTo(100);
+    }
+
+    @Test
+    void suffixRangeOnUnknownLengthOutputLearnsTheTotal() throws Exception {
+        byte[] body = data(5000);
+        source.putChunked("/k", body, Map.of());
+
+        run(lambda(TestStages.unknownLength()),
+                getEvent(source.presigned("/k", "host"), "{\"Range\":\"bytes=-100\"}", "https://x/k", "{}"));
+
+        WgorEndpoint.Capture c = wgor.take();
+        assertThat(c.header("x-amz-fwd-status")).isEqualTo("206");
+        assertThat(c.header("x-amz-fwd-header-content-range")).isEqualTo("bytes 4900-4999/5000");
+        assertThat(c.body()).isEqualTo(java.util.Arrays.copyOfRange(body, 4900, 5000));
+    }
+
+    @Test
+    void rangePastTheEndIs416WithTheTotal() throws Exception {
+        source.put("/k", data(100), Map.of());
+        source.putChunked("/u", data(100), Map.of());
+
+        run(lambda(Pipeline.empty()), getEvent(source.presigned("/k", "host"), "{\"Range\":\"bytes=100-\"}", "https://x/k", "{}"));
+        run(lambda(TestStages.unknownLength()), getEvent(source.presigned("/u", "host"), "{\"Range\":\"bytes=200-300\"}",
+                "https://x/u", "{}"));
+
+        for (int i = 0; i < 2; i++) {
+            WgorEndpoint.Capture c = wgor.take();
+            assertThat(c.signatureValid()).isTrue();
+            assertThat(c.header("x-amz-fwd-status")).isEqualTo("416");
+            assertThat(c.header("x-amz-fwd-error-code")).isEqualTo("InvalidRange");
+            assertThat(c.header("x-amz-fwd-header-content-range")).isEqualTo("bytes */100");
+            assertThat(c.bodyBytes()).isZero();
+        }
+    }
+
+    @Test
+    void partNumberInTheUserUrlServesThatPart() throws Exception {
+        byte[] body = data(25);
+        source.put("/k", body, Map.of());
+
+        run(lambda(Pipeline.empty()), getEvent(source.presigned("/k", "host"), "{}", "https://x/k?partNumber=3", "{}"));
+
+        WgorEndpoint.Capture c = wgor.take();
+        assertThat(c.header("x-amz-fwd-status")).isEqualTo("206");
+        assertThat(c.header("x-amz-fwd-header-content-range")).isEqualTo("bytes 20-24/25");
+        assertThat(c.header("x-amz-fwd-header-x-amz-mp-parts-count")).isEqualTo("3");
+        assertThat(c.body()).isEqualTo(java.util.Arrays.copyOfRange(body, 20, 25));
+    }
+
+    @Test
+    void rangeAndPartNumberTogetherAre400() throws Exception {
+        run(lambda(Pipeline.empty()), getEvent(source.presigned("/k", "host"), "{\"Range\":\"bytes=0-1\"}",
+                "https://x/k?partNumber=1", "{}"));
+
+        WgorEndpoint.Capture c = wgor.take();
+        assertThat(c.header("x-amz-fwd-status")).isEqualTo("400");
+        assertThat(c.header("x-amz-fwd-error-code")).isEqualTo("InvalidRequest");
+        assertThat(source.requests).as("cheap checks come before the source is opened").isEmpty();
+    }
 }
