@@ -54,24 +54,33 @@ import reactor.netty.http.client.HttpClient;
  *       412, another ETag or 404/416 fails with {@code SOURCE_CHANGED}; a 403 with
  *       {@code SOURCE_URL_EXPIRED}. Without a strong ETag on the first reply the body is not resumed
  *       ({@code SOURCE_UNAVAILABLE}). The subscriber sees one contiguous stream; when the length is known
- *       it always receives exactly that many bytes or an error, never a short successful stream.</li>
+ *       it always receives exactly that many bytes or an error, never a short successful stream. (A body
+ *       with neither {@code Content-Length} nor chunked framing ends when the server closes the
+ *       connection, so a cut there cannot be told from the end; S3 and OSS always send a length.)</li>
  *   <li><b>Errors</b> are {@link SourceException}s: non-2xx replies carry the status and the store's
  *       {@code <Code>}; 5xx before the body and lost connections are retried within
  *       {@link HttpSourceSpec#maxResumes()}; timeouts, including the
  *       {@linkplain HttpSourceSpec#totalDeadline() total deadline}, are {@code SOURCE_TIMEOUT}.</li>
  * </ul>
+ *
+ * <h2>Logging</h2>
+ * This class logs nothing. Reactor Netty logs the full request URI, signature included, at DEBUG
+ * ({@code HttpClientConnect}: "Handler is being applied: {uri=...}"); keep the {@code reactor.netty}
+ * loggers at INFO or above wherever presigned URLs are fetched.
  */
 public final class HttpObjectSource implements ObjectSource {
 
     private final String url;
     private final HttpSourceSpec spec;
     private final Map<String, String> requestHeaders;
+    private final HttpSourceClient sourceClient;
     private final HttpClient client;
 
     private HttpObjectSource(Builder b, HttpSourceClient sourceClient) {
         this.url = b.url;
         this.spec = b.spec;
         this.requestHeaders = b.requestHeaders;
+        this.sourceClient = sourceClient;
         this.client = configure(sourceClient.httpClient(), spec);
     }
 
@@ -102,6 +111,10 @@ public final class HttpObjectSource implements ObjectSource {
     public Mono<ObjectStream> open() {
         return Mono.defer(() -> {
             SourceUrl parsed = SourceUrl.parse(url, spec);
+            if (sourceClient.isDisposed()) {
+                return Mono.error(new SourceException(ErrorCode.SOURCE_UNAVAILABLE, 0, null,
+                        "GET " + parsed.redacted() + ": " + sourceClient + " is disposed"));
+            }
             ForwardedHeaders forwarded;
             try {
                 forwarded = ForwardedHeaders.select(requestHeaders, parsed.signedHeaders());

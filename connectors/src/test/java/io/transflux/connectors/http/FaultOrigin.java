@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,6 +17,7 @@ import java.util.regex.Pattern;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -53,6 +56,7 @@ final class FaultOrigin implements AutoCloseable {
 
     private final Queue<Reply> script = new ConcurrentLinkedQueue<>();
     private final List<Recorded> requests = new CopyOnWriteArrayList<>();
+    private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
     private final AtomicInteger connectionsOpened = new AtomicInteger();
     private final AtomicInteger connectionsClosed = new AtomicInteger();
     private volatile Reply fallback = status(500, "<Error><Code>NoScript</Code></Error>");
@@ -63,8 +67,11 @@ final class FaultOrigin implements AutoCloseable {
                 .host("127.0.0.1")
                 .port(0)
                 .doOnConnection(conn -> {
-                    connectionsOpened.incrementAndGet();
-                    conn.channel().closeFuture().addListener(f -> connectionsClosed.incrementAndGet());
+                    // Called per request on a kept-alive connection: count each channel once.
+                    if (channels.add(conn.channel())) {
+                        connectionsOpened.incrementAndGet();
+                        conn.channel().closeFuture().addListener(f -> connectionsClosed.incrementAndGet());
+                    }
                 })
                 .handle((req, res) -> {
                     requests.add(new Recorded(req.uri(), req.requestHeaders().copy()));
@@ -127,7 +134,7 @@ final class FaultOrigin implements AutoCloseable {
             int start = rangeStart(req);
             headers.forEach(res::header);
             prepare(res, body, etag, start);
-            return res.send(pieces(body, start, body.length)).then();
+            return res.send(pieces(body, Math.max(start, 0), body.length)).then();
         };
     }
 
@@ -136,8 +143,9 @@ final class FaultOrigin implements AutoCloseable {
         return (req, res) -> {
             int start = rangeStart(req);
             prepare(res, body, etag, start);
-            int end = Math.min(body.length, start + bytes);
-            return res.send(pieces(body, start, end)).then()
+            int from = Math.max(start, 0);
+            int end = Math.min(body.length, from + bytes);
+            return res.send(pieces(body, from, end)).then()
                     .then(Mono.<Void>fromRunnable(() -> res.withConnection(c -> {
                         if (rst) {
                             c.channel().config().setOption(ChannelOption.SO_LINGER, 0);
@@ -151,7 +159,7 @@ final class FaultOrigin implements AutoCloseable {
     /** Always 200 with the whole object, whatever Range says. */
     static Reply ignoringRange(byte[] body, @Nullable String etag) {
         return (req, res) -> {
-            prepare(res, body, etag, 0);
+            prepare(res, body, etag, -1);
             return res.send(pieces(body, 0, body.length)).then();
         };
     }
@@ -162,13 +170,10 @@ final class FaultOrigin implements AutoCloseable {
                 .sendString(Mono.just(body), StandardCharsets.UTF_8).then();
     }
 
-    /** Headers announcing {@code length} bytes, then silence. */
-    static Reply stallAfterHeaders(long length, @Nullable String etag) {
+    /** Headers announcing the object (206 for a Range request), then silence. */
+    static Reply stallAfterHeaders(byte[] body, @Nullable String etag) {
         return (req, res) -> {
-            res.status(200).header(HttpHeaderNames.CONTENT_LENGTH, Long.toString(length));
-            if (etag != null) {
-                res.header(HttpHeaderNames.ETAG, etag);
-            }
+            prepare(res, body, etag, rangeStart(req));
             return res.sendHeaders().then().then(Mono.never());
         };
     }
@@ -182,7 +187,7 @@ final class FaultOrigin implements AutoCloseable {
     /** One byte every {@code interval}. */
     static Reply trickle(byte[] body, @Nullable String etag, Duration interval) {
         return (req, res) -> {
-            prepare(res, body, etag, 0);
+            prepare(res, body, etag, -1);
             return res.send(Flux.interval(interval).take(body.length)
                     .map(i -> Unpooled.wrappedBuffer(body, (int) (long) i, 1))).then();
         };
@@ -209,12 +214,13 @@ final class FaultOrigin implements AutoCloseable {
         };
     }
 
+    /** Status and headers; {@code start} is the Range start, -1 for a plain 200. */
     private static void prepare(HttpServerResponse res, byte[] body, @Nullable String etag, int start) {
         if (etag != null) {
             res.header(HttpHeaderNames.ETAG, etag);
         }
-        res.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length - start));
-        if (start > 0) {
+        res.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length - Math.max(start, 0)));
+        if (start >= 0) {
             res.status(HttpResponseStatus.PARTIAL_CONTENT).header(HttpHeaderNames.CONTENT_RANGE,
                     "bytes " + start + "-" + (body.length - 1) + "/" + body.length);
         }
@@ -223,10 +229,10 @@ final class FaultOrigin implements AutoCloseable {
     private static int rangeStart(HttpServerRequest req) {
         String range = req.requestHeaders().get(HttpHeaderNames.RANGE);
         if (range == null) {
-            return 0;
+            return -1;
         }
         Matcher m = RANGE.matcher(range);
-        return m.matches() ? Integer.parseInt(m.group(1)) : 0;
+        return m.matches() ? Integer.parseInt(m.group(1)) : -1;
     }
 
     private static Flux<ByteBuf> pieces(byte[] body, int from, int to) {
