@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.logging.Handler;
-import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.zip.CRC32C;
@@ -63,14 +62,13 @@ class S3ObjectLambdaTest {
         source = new LocalSource();
         verifier = new SigV4Verifier(SECRET, SESSION);
         wgor = new WgorEndpoint().verifier(verifier);
-        Logger l = Logger.getLogger("io.transflux.connectors");
-        l.setLevel(Level.ALL);
+        Logger l = Logger.getLogger("");
         l.addHandler(capture);
     }
 
     @AfterEach
     void stop() {
-        Logger.getLogger("io.transflux.connectors").removeHandler(capture);
+        Logger.getLogger("").removeHandler(capture);
         source.close();
         wgor.close();
         assertThat(String.join("\n", logs)).doesNotContain("CANARY");
