@@ -1,0 +1,372 @@
+package io.transflux.connectors;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.transflux.pipeline.Limits;
+import io.transflux.pipeline.ObjectMetadata;
+import io.transflux.pipeline.ObjectStream;
+import io.transflux.pipeline.Pipeline;
+import io.transflux.pipeline.PipelineException;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+/**
+ * The platform-neutral object-transformation function. One instance serves many invocations; it is
+ * immutable, and {@link #withPayload(String)} derives the per-access-point variant.
+ *
+ * <p>A GetObject invocation: open the source (without the caller's Range), apply the {@link Pipeline},
+ * apply Range or partNumber to the transformed bytes, stream the result to the platform's
+ * {@link ResponseWriter}, and report an {@link InvocationOutcome}. Every cheap check happens before the
+ * first byte, and the status is only chosen once the first transformed byte exists, so a pipeline that
+ * fails early still gets a clean error status; a failure after that aborts the WGOR request.
+ *
+ * <table>
+ *   <caption>Settings and defaults</caption>
+ *   <tr><th>Setting</th><th>Default</th><th>Payload key</th></tr>
+ *   <tr><td>{@link Builder#pipeline}</td><td>{@code TRANSFLUX_PIPELINE}, else the empty pipeline</td><td>{@code pipeline}</td></tr>
+ *   <tr><td>{@link Builder#limits}</td><td>{@link Limits#defaults()}</td><td>{@code maxOutputBytes}</td></tr>
+ *   <tr><td>{@link Builder#partSize}</td><td>{@value #DEFAULT_PART_SIZE} (8 MiB)</td><td>{@code partSize}</td></tr>
+ *   <tr><td>{@link Builder#maxSpoolBytes}</td><td>{@value #DEFAULT_MAX_SPOOL_BYTES} (512 MiB, Lambda's default /tmp)</td><td>{@code maxSpoolBytes}</td></tr>
+ *   <tr><td>{@link Builder#headLengthCap}</td><td>{@value #DEFAULT_HEAD_LENGTH_CAP} (64 MiB)</td><td>{@code headLengthCap}</td></tr>
+ *   <tr><td>{@link Builder#maxListBytes}</td><td>{@value #DEFAULT_MAX_LIST_BYTES} (16 MiB)</td><td>-</td></tr>
+ *   <tr><td>{@link Builder#checksumAlgorithm}</td><td>{@value #DEFAULT_CHECKSUM_ALGORITHM}</td><td>{@code checksumAlgorithm}</td></tr>
+ *   <tr><td>{@link Builder#checksumDelivery}</td><td>{@link ChecksumDelivery#AUTO}</td><td>{@code checksumDelivery}</td></tr>
+ *   <tr><td>{@link Builder#spoolDirectory}</td><td>{@code java.io.tmpdir}</td><td>-</td></tr>
+ * </table>
+ */
+public final class ObjectLambdaFunction {
+
+    public static final long DEFAULT_PART_SIZE = 8L * 1024 * 1024;
+    public static final long DEFAULT_MAX_SPOOL_BYTES = 512L * 1024 * 1024;
+    public static final long DEFAULT_HEAD_LENGTH_CAP = 64L * 1024 * 1024;
+    public static final int DEFAULT_MAX_LIST_BYTES = 16 * 1024 * 1024;
+    public static final String DEFAULT_CHECKSUM_ALGORITHM = "crc32c";
+    /** The environment variable holding the pipeline spec when the payload names none. */
+    public static final String PIPELINE_ENV = "TRANSFLUX_PIPELINE";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    final Pipeline pipeline;
+    final Limits limits;
+    final SourceOpener sourceOpener;
+    final long partSize;
+    final long maxSpoolBytes;
+    final long headLengthCap;
+    final int maxListBytes;
+    final String checksumAlgorithm;
+    final ChecksumDelivery checksumDelivery;
+    final Path spoolDirectory;
+
+    private ObjectLambdaFunction(Builder b) {
+        this.pipeline = b.pipeline;
+        this.limits = b.limits;
+        this.sourceOpener = Objects.requireNonNull(b.sourceOpener, "sourceOpener");
+        this.partSize = b.partSize;
+        this.maxSpoolBytes = b.maxSpoolBytes;
+        this.headLengthCap = b.headLengthCap;
+        this.maxListBytes = b.maxListBytes;
+        this.checksumAlgorithm = b.checksumAlgorithm;
+        this.checksumDelivery = b.checksumDelivery;
+        this.spoolDirectory = b.spoolDirectory;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.pipeline = pipeline;
+        b.limits = limits;
+        b.sourceOpener = sourceOpener;
+        b.partSize = partSize;
+        b.maxSpoolBytes = maxSpoolBytes;
+        b.headLengthCap = headLengthCap;
+        b.maxListBytes = maxListBytes;
+        b.checksumAlgorithm = checksumAlgorithm;
+        b.checksumDelivery = checksumDelivery;
+        b.spoolDirectory = spoolDirectory;
+        return b;
+    }
+
+    public Pipeline pipeline() {
+        return pipeline;
+    }
+
+    /**
+     * This function configured by an access point's payload, a JSON object such as
+     * {@code {"pipeline": "decompress/auto", "checksumDelivery": "trailer"}}. Keys not listed in the class
+     * Javadoc are ignored; a blank payload or {@code {}} changes nothing.
+     *
+     * @throws ConnectorException 500 {@code InvalidConfiguration} for a payload that is not a JSON object or
+     *                            has ill-typed values; a bad pipeline spec fails with its own exception
+     */
+    public ObjectLambdaFunction withPayload(@Nullable String payload) {
+        if (payload == null || payload.isBlank()) {
+            return this;
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(payload);
+        } catch (Exception e) {
+            throw invalidConfiguration();
+        }
+        if (root == null || !root.isObject()) {
+            throw invalidConfiguration();
+        }
+        Builder b = toBuilder();
+        JsonNode p = root.get("pipeline");
+        if (p != null) {
+            b.pipeline(Pipeline.parse(text(p)));
+        }
+        JsonNode alg = root.get("checksumAlgorithm");
+        if (alg != null) {
+            b.checksumAlgorithm(text(alg));
+        }
+        JsonNode del = root.get("checksumDelivery");
+        if (del != null) {
+            b.checksumDelivery(ChecksumDelivery.fromId(text(del)));
+        }
+        JsonNode ps = root.get("partSize");
+        if (ps != null) {
+            b.partSize(number(ps));
+        }
+        JsonNode sp = root.get("maxSpoolBytes");
+        if (sp != null) {
+            b.maxSpoolBytes(number(sp));
+        }
+        JsonNode hc = root.get("headLengthCap");
+        if (hc != null) {
+            b.headLengthCap(number(hc));
+        }
+        JsonNode mo = root.get("maxOutputBytes");
+        if (mo != null) {
+            b.limits(limits.toBuilder().maxOutputBytes(number(mo)).build());
+        }
+        return b.build();
+    }
+
+    private static String text(JsonNode n) {
+        if (!n.isTextual()) {
+            throw invalidConfiguration();
+        }
+        return n.asText();
+    }
+
+    private static long number(JsonNode n) {
+        if (!n.canConvertToLong() || n.asLong() <= 0) {
+            throw invalidConfiguration();
+        }
+        return n.asLong();
+    }
+
+    private static ConnectorException invalidConfiguration() {
+        return new ConnectorException(500, "InvalidConfiguration",
+                "The access point configuration payload is invalid.");
+    }
+
+    /**
+     * Answers one GetObject through {@code writer}: exactly one WGOR request is made, carrying either the
+     * transformed bytes or the mapped error.
+     *
+     * <p><b>Backpressure:</b> the WGOR request pulls; the source is read only as fast as the platform
+     * accepts bytes. <b>Cancellation:</b> cancelling the returned {@code Mono} cancels the source and aborts
+     * the WGOR request. <b>Errors:</b> the returned {@code Mono} does not fail for invocation failures; they
+     * are in the outcome. <b>Limits:</b> the pipeline's {@link Limits}; spooling is capped by
+     * {@link Builder#maxSpoolBytes}.
+     */
+    public Mono<InvocationOutcome> getObject(GetObjectRequest request, ResponseWriter writer) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(writer, "writer");
+        return Mono.defer(() -> new GetObjectInvocation(this, request, writer).run());
+    }
+
+    /**
+     * Answers a HeadObject: the transformed object's headers. When the pipeline cannot tell the transformed
+     * length from the metadata, the object is fetched and transformed to count it, up to
+     * {@link Builder#headLengthCap}.
+     *
+     * @param url        the presigned HEAD URL
+     * @param headers    headers to send on the source request
+     * @param range      the caller's Range, or null
+     * @param partNumber the caller's partNumber, or null
+     */
+    public Mono<HeadReply> headObject(String url, Map<String, String> headers, @Nullable String range,
+            @Nullable String partNumber) {
+        return Mono.defer(() -> {
+            RangeRequest rr = RangeRequest.parse(range, partNumber, partSize);
+            return sourceOpener.head(url, headers).open()
+                    .flatMap(src -> {
+                        ObjectStream out = pipeline.apply(src.withContent(reactor.core.publisher.Flux.empty()), limits);
+                        ObjectMetadata meta = out.metadata();
+                        OptionalLong len = meta.contentLength();
+                        Mono<Long> total = len.isPresent() ? Mono.just(len.getAsLong()) : countTransformed(url, headers);
+                        return total.map(t -> headReply(meta, t, rr));
+                    });
+        }).onErrorResume(e -> Mono.just(HeadReply.error(ErrorMapping.map(e))));
+    }
+
+    private Mono<Long> countTransformed(String url, Map<String, String> headers) {
+        Limits capped = limits.toBuilder().maxOutputBytes(Math.min(limits.maxOutputBytes(), headLengthCap)).build();
+        return sourceOpener.get(url, headers).open()
+                .flatMap(src -> pipeline.apply(src, capped).content().reduce(0L, (n, b) -> n + b.remaining()));
+    }
+
+    private HeadReply headReply(ObjectMetadata meta, long total, @Nullable RangeRequest rr) {
+        Map<String, String> h = new LinkedHashMap<>();
+        int status = 200;
+        long length = total;
+        if (rr != null) {
+            RangeRequest.Slice s = rr.resolve(total);
+            status = 206;
+            length = s.length();
+            h.put("Content-Range", RangeRequest.contentRange(s.start(), s.length(), OptionalLong.of(total)));
+            if (rr.kind == RangeRequest.Kind.PART) {
+                h.put("x-amz-mp-parts-count", Long.toString(rr.partsCount(total)));
+            }
+        }
+        h.put("Content-Length", Long.toString(length));
+        h.put("Accept-Ranges", "bytes");
+        ForwardedHeaders.describe(meta, !pipeline.isEmpty()).forEach(h::put);
+        return new HeadReply(status, null, null, h);
+    }
+
+    /**
+     * Answers ListObjects / ListObjectsV2: the listing XML as the source returned it, at most
+     * {@link Builder#maxListBytes} bytes.
+     */
+    public Mono<ListReply> listObjects(String url, Map<String, String> headers) {
+        return Mono.defer(() -> sourceOpener.get(url, headers).open()
+                        .flatMap(src -> src.content()
+                                .reduce(new java.io.ByteArrayOutputStream(), (out, b) -> {
+                                    if (out.size() + (long) b.remaining() > maxListBytes) {
+                                        throw new io.transflux.pipeline.LimitExceededException("maxListBytes",
+                                                maxListBytes, out.size() + (long) b.remaining(), "bytes",
+                                                "raise it with ObjectLambdaFunction.builder().maxListBytes(..)");
+                                    }
+                                    ByteBuffer d = b.duplicate();
+                                    byte[] tmp = new byte[d.remaining()];
+                                    d.get(tmp);
+                                    out.write(tmp, 0, tmp.length);
+                                    return out;
+                                }))
+                        .map(out -> new ListReply(200, null, null, out.toString(StandardCharsets.UTF_8))))
+                .onErrorResume(e -> Mono.just(ListReply.error(ErrorMapping.map(e))));
+    }
+
+    @Override
+    public String toString() {
+        return "ObjectLambdaFunction{pipeline=" + pipeline + ", checksum=" + checksumAlgorithm + "/"
+                + checksumDelivery.id() + ", partSize=" + partSize + '}';
+    }
+
+    /** Copy-on-write configuration; {@link #build()} validates. */
+    public static final class Builder {
+        private Pipeline pipeline = Pipeline.empty();
+        private Limits limits = Limits.defaults();
+        private @Nullable SourceOpener sourceOpener;
+        private long partSize = DEFAULT_PART_SIZE;
+        private long maxSpoolBytes = DEFAULT_MAX_SPOOL_BYTES;
+        private long headLengthCap = DEFAULT_HEAD_LENGTH_CAP;
+        private int maxListBytes = DEFAULT_MAX_LIST_BYTES;
+        private String checksumAlgorithm = DEFAULT_CHECKSUM_ALGORITHM;
+        private ChecksumDelivery checksumDelivery = ChecksumDelivery.AUTO;
+        private Path spoolDirectory = Path.of(System.getProperty("java.io.tmpdir"));
+
+        private Builder() {
+        }
+
+        public Builder pipeline(Pipeline pipeline) {
+            this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
+            return this;
+        }
+
+        /** The pipeline from {@value #PIPELINE_ENV} in {@code env}, if set. */
+        public Builder pipelineFromEnvironment(Map<String, String> env) {
+            String spec = env.get(PIPELINE_ENV);
+            if (spec != null) {
+                pipeline(Pipeline.parse(spec));
+            }
+            return this;
+        }
+
+        public Builder limits(Limits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        public Builder sourceOpener(SourceOpener sourceOpener) {
+            this.sourceOpener = Objects.requireNonNull(sourceOpener, "sourceOpener");
+            return this;
+        }
+
+        /** The synthetic part size for partNumber requests, over the transformed bytes. */
+        public Builder partSize(long partSize) {
+            if (partSize < 1) {
+                throw new IllegalArgumentException("partSize: actual " + partSize + ", expected >= 1");
+            }
+            this.partSize = partSize;
+            return this;
+        }
+
+        public Builder maxSpoolBytes(long maxSpoolBytes) {
+            if (maxSpoolBytes < 0) {
+                throw new IllegalArgumentException("maxSpoolBytes: actual " + maxSpoolBytes + ", expected >= 0");
+            }
+            this.maxSpoolBytes = maxSpoolBytes;
+            return this;
+        }
+
+        public Builder headLengthCap(long headLengthCap) {
+            if (headLengthCap < 0) {
+                throw new IllegalArgumentException("headLengthCap: actual " + headLengthCap + ", expected >= 0");
+            }
+            this.headLengthCap = headLengthCap;
+            return this;
+        }
+
+        public Builder maxListBytes(int maxListBytes) {
+            if (maxListBytes < 1) {
+                throw new IllegalArgumentException("maxListBytes: actual " + maxListBytes + ", expected >= 1");
+            }
+            this.maxListBytes = maxListBytes;
+            return this;
+        }
+
+        /** The algorithm id, e.g. {@code crc32c}, {@code sha256}, {@code crc64nvme}. */
+        public Builder checksumAlgorithm(String id) {
+            this.checksumAlgorithm = OutputChecksum.checkAlgorithm(id.trim().toLowerCase(Locale.ROOT));
+            return this;
+        }
+
+        public Builder checksumDelivery(ChecksumDelivery checksumDelivery) {
+            this.checksumDelivery = Objects.requireNonNull(checksumDelivery, "checksumDelivery");
+            return this;
+        }
+
+        public Builder spoolDirectory(Path spoolDirectory) {
+            this.spoolDirectory = Objects.requireNonNull(spoolDirectory, "spoolDirectory");
+            return this;
+        }
+
+        public ObjectLambdaFunction build() {
+            if (sourceOpener == null) {
+                throw new IllegalStateException("sourceOpener: actual none, expected a SourceOpener");
+            }
+            return new ObjectLambdaFunction(this);
+        }
+    }
+
+    static PipelineException unwrap(Throwable t) {
+        return PipelineException.wrap(reactor.core.Exceptions.unwrap(t));
+    }
+}

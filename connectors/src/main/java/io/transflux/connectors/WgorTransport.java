@@ -1,0 +1,111 @@
+package io.transflux.connectors;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.transflux.pipeline.PipelineException;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+/**
+ * The HTTP leg of WriteGetObjectResponse, shared by the S3 and OSS clients: one POST with already-signed
+ * headers and a streamed body. The body is sent with {@code Content-Length} when known, otherwise chunked;
+ * zero-length buffers are skipped (an empty chunk would end the body). A checksum trailer is written as the
+ * last chunk's trailer fields. When the body fails part-way, Reactor Netty closes the connection without the
+ * terminating chunk, so the platform sees an aborted request, and the returned {@code Mono} fails with the
+ * body's own error.
+ *
+ * <p>Pool (reliability.md §4): dedicated provider, {@value #MAX_CONNECTIONS} connections, idle 15 s, life 60 s,
+ * background eviction, pending acquire 2 s; {@code compress(false)}, {@code followRedirect(false)}. Netty
+ * buffers wrap the pipeline's {@code ByteBuffer}s without copying and never leave this class.
+ */
+public final class WgorTransport {
+
+    static final int MAX_CONNECTIONS = 4;
+    public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private static final ConnectionProvider PROVIDER = ConnectionProvider.builder("transflux-wgor")
+            .maxConnections(MAX_CONNECTIONS)
+            .pendingAcquireTimeout(Duration.ofSeconds(2))
+            .maxIdleTime(Duration.ofSeconds(15))
+            .maxLifeTime(Duration.ofSeconds(60))
+            .evictInBackground(Duration.ofSeconds(30))
+            .build();
+
+    private static final WgorTransport DEFAULT = new WgorTransport(HttpClient.create(PROVIDER)
+            .compress(false)
+            .followRedirect(false)
+            .responseTimeout(DEFAULT_RESPONSE_TIMEOUT));
+
+    private final HttpClient client;
+
+    private WgorTransport(HttpClient client) {
+        this.client = client;
+    }
+
+    public static WgorTransport shared() {
+        return DEFAULT;
+    }
+
+    /** The status and (short) body of the platform's answer. */
+    public record Answer(int status, String body) {
+    }
+
+    /**
+     * POSTs {@code body} to {@code url} with {@code headers} exactly as given (already signed).
+     *
+     * @param trailerName  a trailer field to send after the body (chunked only), or null
+     * @param trailerValue its value, emitted once the body has streamed
+     */
+    public Mono<Answer> post(String url, Map<String, String> headers, boolean chunked, Flux<ByteBuffer> body,
+            @Nullable String trailerName, @Nullable Mono<String> trailerValue) {
+        Objects.requireNonNull(url, "url");
+        Flux<ByteBuffer> nonEmpty = body.filter(ByteBuffer::hasRemaining);
+        return client
+                .headers(h -> {
+                    headers.forEach(h::set);
+                    if (chunked && trailerName != null) {
+                        h.set(HttpHeaderNames.TRAILER, trailerName);
+                    }
+                    if (chunked) {
+                        h.remove(HttpHeaderNames.CONTENT_LENGTH);
+                        h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+                    }
+                })
+                .post()
+                .uri(url)
+                .send((req, out) -> {
+                    if (trailerName == null || trailerValue == null) {
+                        return out.send(nonEmpty.map(WgorTransport::wrap));
+                    }
+                    Flux<HttpContent> contents = Flux.concat(
+                            nonEmpty.map(b -> new DefaultHttpContent(wrap(b))),
+                            trailerValue.map(v -> {
+                                DefaultLastHttpContent last = new DefaultLastHttpContent();
+                                last.trailingHeaders().set(trailerName, v);
+                                return last;
+                            }));
+                    return out.sendObject(contents);
+                })
+                .responseSingle((res, bytes) -> bytes.asString().defaultIfEmpty("")
+                        .map(s -> new Answer(res.status().code(), s.length() > 2048 ? s.substring(0, 2048) : s)))
+                .onErrorMap(e -> !(e instanceof PipelineException), e -> new ConnectorException(500, "InternalError",
+                        "WriteGetObjectResponse request failed: " + e.getClass().getSimpleName()));
+    }
+
+    private static ByteBuf wrap(ByteBuffer b) {
+        return Unpooled.wrappedBuffer(b);
+    }
+}
