@@ -7,6 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import io.transflux.connectors.http.HostGuard;
+import io.transflux.connectors.http.HttpObjectSource;
+import io.transflux.connectors.http.HttpSourceClient;
+import io.transflux.connectors.http.HttpSourceSpec;
 import io.transflux.pipeline.Limits;
 import io.transflux.pipeline.ObjectStream;
 import io.transflux.pipeline.Pipeline;
@@ -71,6 +75,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--debug", description = "Print stack traces on errors.")
     boolean debug;
 
+    private @Nullable HttpSourceClient httpClient;
+
     @Override
     public Integer call() {
         PrintWriter err = spec().commandLine().getErr();
@@ -114,6 +120,10 @@ final class RunCommand implements Callable<Integer> {
             }
             err.flush();
             return Transflux.EXIT_FAILURE;
+        } finally {
+            if (httpClient != null) {
+                httpClient.dispose();
+            }
         }
     }
 
@@ -133,9 +143,23 @@ final class RunCommand implements Callable<Integer> {
             return FileObjectSource.stdin();
         }
         if (in.startsWith("http://") || in.startsWith("https://")) {
-            return Sources.http(in, allowPrivateHosts);
+            HostGuard guard = allowPrivateHosts
+                    ? HostGuard.publicOnly().allowLoopback().allowPrivateNetworks()
+                    : HostGuard.publicOnly();
+            HttpSourceSpec.Builder spec = HttpSourceSpec.builder().hostGuard(guard);
+            // The CLI has no platform deadline: the source's own total deadline follows --deadline,
+            // else a day, so a large download is not cut short.
+            spec.totalDeadline(deadline.isZero() ? Duration.ofDays(1) : deadline);
+            return HttpObjectSource.builder(in).spec(spec.build()).client(httpClient()).build();
         }
         return FileObjectSource.of(Path.of(in));
+    }
+
+    private HttpSourceClient httpClient() {
+        if (httpClient == null) {
+            httpClient = HttpSourceClient.create();
+        }
+        return httpClient;
     }
 
     private CommandSpec spec() {

@@ -158,6 +158,38 @@ class RunCommandTest {
     }
 
     @Test
+    void readsAPresignedStyleUrlByteExactlyWhenPrivateHostsAreAllowed() throws Exception {
+        byte[] data = random(150_000);
+        java.util.List<String> uris = new java.util.concurrent.CopyOnWriteArrayList<>();
+        reactor.netty.DisposableServer server = reactor.netty.http.server.HttpServer.create()
+                .host("127.0.0.1").port(0)
+                .handle((req, res) -> {
+                    uris.add(req.uri());
+                    return res.header("Content-Length", Integer.toString(data.length))
+                            .header("ETag", "\"v1\"")
+                            .sendByteArray(reactor.core.publisher.Mono.just(data));
+                })
+                .bindNow(java.time.Duration.ofSeconds(10));
+        try {
+            String url = "http://127.0.0.1:" + server.port() + "/bkt/a%2Bb%20c.bin?X-Amz-Signature=CANARYSIG&x=a+b";
+            Path out = dir.resolve("u");
+
+            Result ok = run(new byte[0], "run", "--pipeline", "", "--in", url, "--out", out.toString(),
+                    "--allow-private-hosts");
+            Result refused = run(new byte[0], "run", "--pipeline", "", "--in", url, "--out", dir.resolve("v").toString());
+
+            assertThat(ok.exit()).as(ok.stderr()).isZero();
+            assertThat(Files.readAllBytes(out)).isEqualTo(data);
+            assertThat(uris).containsExactly("/bkt/a%2Bb%20c.bin?X-Amz-Signature=CANARYSIG&x=a+b");
+            assertThat(refused.exit()).isEqualTo(1);
+            assertThat(refused.stderr()).startsWith("error: SourceNotAllowed: ").doesNotContain("CANARY");
+            assertThat(dir.resolve("v")).doesNotExist();
+        } finally {
+            server.disposeNow();
+        }
+    }
+
+    @Test
     void usageErrorsExitTwo() throws Exception {
         assertThat(run(new byte[0], "run").exit()).isEqualTo(2);
         assertThat(run(new byte[0], "run", "--pipeline", "", "--checksum", "crc99").exit()).isEqualTo(2);
