@@ -68,8 +68,9 @@ final class ZipEntryReader implements PullReader {
                 case FIND -> {
                     ZipArchiveEntry e = nextEntry();
                     if (e == null) {
-                        if (entries == 0 && bridge.consumed() == 0) {
-                            throw error("empty input: expected a local file header");
+                        if (entries == 0) {
+                            throw error(bridge.consumed() == 0 ? "empty input: expected a local file header"
+                                    : "no local file header: truncated, empty or not a ZIP archive");
                         }
                         state = State.CORRUPTED;
                         throw new UnsupportedFormatException(wanted != null
@@ -201,6 +202,13 @@ final class ZipEntryReader implements PullReader {
         }
         if (n == 0) {
             return 0;
+        }
+        if (e.getGeneralPurposeBit().usesDataDescriptor() && state != State.LIST) {
+            // the CRC and sizes are in the data descriptor after the data: step over it to learn them
+            nextEntry();
+        }
+        if (e.getCrc() < 0 && e.getGeneralPurposeBit().usesDataDescriptor() && state != State.LIST) {
+            throw error("entry '" + e.getName() + "': no CRC-32 after the data descriptor");
         }
         if (e.getCrc() >= 0 && crc.getValue() != e.getCrc()) {
             throw error(String.format("entry '%s': CRC-32 actual 0x%08x != expected 0x%08x", e.getName(), crc.getValue(),
