@@ -2,6 +2,8 @@ package io.transflux.operators.compression;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.jspecify.annotations.Nullable;
 
@@ -96,34 +98,50 @@ final class DecompressionOperator implements Operator {
         };
     }
 
-    /** The no-progress watchdog and the deadline, so the stage is bounded even outside a Pipeline. */
+    /**
+     * The no-progress watchdog and the deadline, so the stage is bounded even outside a Pipeline. One
+     * periodic tick per subscription checks both; elements only store a timestamp (no timer per element),
+     * and the tick is cancelled on a worker so the thread delivering data never touches the timer queue.
+     */
     private static Flux<ByteBuffer> guard(Flux<ByteBuffer> content, DecodeLimits limits) {
-        Flux<ByteBuffer> out = content;
-        if (!limits.idle.isZero()) {
-            Duration idle = limits.idle;
-            out = Flux.defer(() -> {
-                long[] last = {System.nanoTime()};
-                return content.doOnNext(b -> last[0] = System.nanoTime())
-                        .timeout(idle, Flux.defer(() -> Flux.error(
-                                limits.idleExceeded(Duration.ofNanos(System.nanoTime() - last[0]).toMillis()))));
-            });
+        boolean idle = !limits.idle.isZero();
+        boolean deadline = !limits.deadline.isZero();
+        if (!idle && !deadline) {
+            return content;
         }
-        if (!limits.deadline.isZero()) {
-            Duration deadline = limits.deadline;
-            Flux<ByteBuffer> inner = out;
-            out = Flux.defer(() -> {
-                long start = System.nanoTime();
-                return inner.take(deadline).concatWith(Flux.defer(() -> {
-                    long elapsed = System.nanoTime() - start;
-                    return elapsed >= deadline.toNanos()
-                            ? Flux.error(new LimitExceededException("deadline", deadline.toMillis(),
-                                    Duration.ofNanos(elapsed).toMillis(), "ms", limits.format
-                                            + ": raise it with Limits.builder().deadline(..) or --deadline"))
-                            : Flux.empty();
-                }));
-            });
-        }
-        return out;
+        long idleNanos = limits.idle.toNanos();
+        long deadlineNanos = limits.deadline.toNanos();
+        long smallest = Math.min(idle ? idleNanos : Long.MAX_VALUE, deadline ? deadlineNanos : Long.MAX_VALUE);
+        Duration tick = Duration.ofNanos(Math.max(Duration.ofMillis(10).toNanos(), Math.min(smallest / 10,
+                Duration.ofMillis(250).toNanos())));
+        return Flux.defer(() -> {
+            long start = System.nanoTime();
+            AtomicLong last = new AtomicLong(start);
+            AtomicReference<LimitExceededException> tripped = new AtomicReference<>();
+            Flux<Long> watchdog = Flux.interval(tick, tick)
+                    .filter(t -> {
+                        long now = System.nanoTime();
+                        if (deadline && now - start > deadlineNanos) {
+                            tripped.set(new LimitExceededException("deadline", limits.deadline.toMillis(),
+                                    Duration.ofNanos(now - start).toMillis(), "ms", limits.format
+                                            + ": raise it with Limits.builder().deadline(..) or --deadline"));
+                            return true;
+                        }
+                        if (idle && now - last.get() > idleNanos) {
+                            tripped.set(limits.idleExceeded(Duration.ofNanos(now - last.get()).toMillis()));
+                            return true;
+                        }
+                        return false;
+                    })
+                    .take(1)
+                    .cancelOn(Schedulers.boundedElastic());
+            return content.doOnNext(b -> last.set(System.nanoTime()))
+                    .takeUntilOther(watchdog)
+                    .concatWith(Flux.defer(() -> {
+                        LimitExceededException e = tripped.get();
+                        return e == null ? Flux.empty() : Flux.error(e);
+                    }));
+        });
     }
 
     private ObjectMetadata metadata(ObjectMetadata in) {

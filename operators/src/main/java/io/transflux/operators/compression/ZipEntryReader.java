@@ -223,7 +223,7 @@ final class ZipEntryReader implements PullReader {
     private @Nullable ZipArchiveEntry nextEntry() throws IOException {
         ZipArchiveEntry e;
         try {
-            e = zin.getNextZipEntry();
+            e = zin.getNextEntry();
         } catch (IOException ex) {
             if (bridge.upstreamError() != null) {
                 throw ex;
