@@ -24,6 +24,7 @@ public final class ObjectMetadata {
     private final @Nullable Instant lastModified;
     private final @Nullable String cacheControl;
     private final @Nullable String contentDisposition;
+    private final @Nullable String key;
     private final Map<String, String> userMetadata;
 
     private ObjectMetadata(Builder b) {
@@ -34,6 +35,7 @@ public final class ObjectMetadata {
         this.lastModified = b.lastModified;
         this.cacheControl = b.cacheControl;
         this.contentDisposition = b.contentDisposition;
+        this.key = b.key;
         this.userMetadata = Collections.unmodifiableMap(new LinkedHashMap<>(b.userMetadata));
     }
 
@@ -55,6 +57,7 @@ public final class ObjectMetadata {
         b.lastModified = lastModified;
         b.cacheControl = cacheControl;
         b.contentDisposition = contentDisposition;
+        b.key = key;
         b.userMetadata.putAll(userMetadata);
         return b;
     }
@@ -89,6 +92,14 @@ public final class ObjectMetadata {
         return contentDisposition;
     }
 
+    /**
+     * The object's key or file name (e.g. {@code logs/2024/app.log.gz}) when the source knows it; stages
+     * that derive a type from a name, such as decompressors, read it.
+     */
+    public @Nullable String key() {
+        return key;
+    }
+
     /** User metadata ({@code x-amz-meta-*} / {@code x-oss-meta-*}) without the prefix; never null. */
     public Map<String, String> userMetadata() {
         return userMetadata;
@@ -109,13 +120,14 @@ public final class ObjectMetadata {
                 && Objects.equals(lastModified, m.lastModified)
                 && Objects.equals(cacheControl, m.cacheControl)
                 && Objects.equals(contentDisposition, m.contentDisposition)
+                && Objects.equals(key, m.key)
                 && userMetadata.equals(m.userMetadata);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(contentLength, contentType, contentEncoding, eTag, lastModified, cacheControl,
-                contentDisposition, userMetadata);
+                contentDisposition, key, userMetadata);
     }
 
     @Override
@@ -130,6 +142,7 @@ public final class ObjectMetadata {
         append(sb, "lastModified", lastModified);
         append(sb, "cacheControl", cacheControl);
         append(sb, "contentDisposition", contentDisposition);
+        append(sb, "key", key);
         if (!userMetadata.isEmpty()) {
             sb.append("userMetadata=").append(userMetadata.keySet()).append(", ");
         }
@@ -154,6 +167,7 @@ public final class ObjectMetadata {
         private @Nullable Instant lastModified;
         private @Nullable String cacheControl;
         private @Nullable String contentDisposition;
+        private @Nullable String key;
         private final Map<String, String> userMetadata = new LinkedHashMap<>();
 
         private Builder() {
@@ -197,6 +211,12 @@ public final class ObjectMetadata {
 
         public Builder contentDisposition(@Nullable String contentDisposition) {
             this.contentDisposition = contentDisposition;
+            return this;
+        }
+
+        /** Sets the object's key or file name; {@code null} means unknown. */
+        public Builder key(@Nullable String key) {
+            this.key = key;
             return this;
         }
 

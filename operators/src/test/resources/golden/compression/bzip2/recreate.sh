@@ -1,0 +1,14 @@
+#!/bin/sh
+# bzip2 fixtures. Tools: bzip2 1.0.8 (Debian 1.0.8-5+b1), lbzip2 2.5 (Debian 2.5-2.3),
+# pbzip2 1.1.13 (Debian 1.1.13-1).
+set -eu
+cd "$(dirname "$0")"
+../recreate-inputs.sh
+bzip2 -9 -c ../plain.txt > bzip2.bz2
+lbzip2 -9 -c ../plain.txt > lbzip2.bz2
+pbzip2 -1 -b1 -c ../big.txt > multiStream.bz2          # 100 kB blocks, one stream each: 3 streams
+head -c 2000 ../plain.txt | bzip2 -c > a.bz2; tail -c +2001 ../plain.txt | lbzip2 -c > b.bz2
+cat a.bz2 b.bz2 > concatenated.bz2
+for f in bzip2 lbzip2 concatenated; do sha256sum < ../plain.txt | cut -d' ' -f1 > $f.sha256; done
+sha256sum < ../big.txt | cut -d' ' -f1 > multiStream.sha256
+rm -f a.bz2 b.bz2 ../plain.txt ../big.txt
