@@ -2,8 +2,8 @@ package io.transflux.operators.redact;
 
 /**
  * {@code AWS_SECRET_KEY}: a 40-character secret access key, a whole token of base64 characters
- * ({@code A-Z a-z 0-9 + /}) holding upper case, lower case and digits, and neither preceded nor followed
- * by another base64 character or '='. Hex digests (no upper case) and 40-character words are excluded.
+ * ({@code A-Z a-z 0-9 + /}) holding upper case, lower case, and a digit, '+' or '/', not preceded by another base64
+ * character nor followed by one or by '=' padding. Hex digests (no upper case) and 40-character words are excluded.
  */
 final class AwsSecretKeyDetector implements EntityDetector {
 
@@ -32,7 +32,7 @@ final class AwsSecretKeyDetector implements EntityDetector {
     @Override
     public long find(ScanWindow w, int at) {
         int prev = w.byteAt(at - 1);
-        if (prev == '/' || prev == '+' || prev == '=') {
+        if (prev == '/' || prev == '+') {
             return NO_MATCH;
         }
         int upper = 0;
@@ -48,8 +48,8 @@ final class AwsSecretKeyDetector implements EntityDetector {
                 upper++;
             } else if (ByteClass.lower(c)) {
                 lower++;
-            } else if (ByteClass.digit(c)) {
-                digit++;
+            } else {
+                digit++; // a digit, '+' or '/'
             }
             i++;
         }

@@ -89,7 +89,7 @@ final class ByteClass {
      */
     static boolean continuesNumber(ScanWindow w, int start) {
         int p = w.byteAt(start - 1);
-        return (p == '.' || p == '-' || p == ':' || p == ',') && digit(w.byteAt(start - 2));
+        return (p == '.' || p == '-' || p == ':') && digit(w.byteAt(start - 2));
     }
 
     /** Whether {@code [i..)} continues a number: a digit, a letter, or '.', '-' followed by a digit. */

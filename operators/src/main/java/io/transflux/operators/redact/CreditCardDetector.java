@@ -2,7 +2,8 @@ package io.transflux.operators.redact;
 
 /**
  * {@code CREDIT_DEBIT_NUMBER}: 13 to 19 digits starting 2-6 (the issuer ranges in use), plain or in
- * groups of 3 to 6 digits separated by one kind of separator (space or '-'), passing the Luhn check.
+ * groups of 3 to 6 digits separated by one kind of separator (space or '-'), passing the Luhn check; a
+ * number chunked by fours may end in a shorter group ({@code 4000 4069 8076 9}).
  * When more groups follow, the longest Luhn-valid prefix ending at a group boundary is taken.
  */
 final class CreditCardDetector implements EntityDetector {
@@ -46,7 +47,9 @@ final class CreditCardDetector implements EntityDetector {
                 i++;
             }
             int n = i - g;
-            if (groups > 0 && (n < 3 || n > 6)) {
+            boolean byFours = groups > 0 && n >= 1 && n < 3 && allFours(groupEnd, groups, at)
+                    && !(w.byteAt(i) == sep && ByteClass.digit(w.byteAt(i + 1))); // "4000 4069 8076 9" 
+            if (groups > 0 && (n < 3 || n > 6) && !byFours) {
                 break;
             }
             digits += n;
@@ -87,6 +90,17 @@ final class CreditCardDetector implements EntityDetector {
             }
         }
         return NO_MATCH;
+    }
+
+    private static boolean allFours(int[] groupEnd, int groups, int at) {
+        int prev = at;
+        for (int k = 0; k < groups; k++) {
+            if (groupEnd[k] - prev != 4) {
+                return false;
+            }
+            prev = groupEnd[k] + 1;
+        }
+        return true;
     }
 
     static boolean luhn(ScanWindow w, int from, int to) {

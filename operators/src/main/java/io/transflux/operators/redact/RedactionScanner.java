@@ -83,6 +83,16 @@ final class RedactionScanner {
         return matches;
     }
 
+    /** The scanner's buffer size: bounded by one slice plus the window, whatever the input. */
+    int bufferCapacity() {
+        return buf.length;
+    }
+
+    /** Pending matches held: bounded by the window. */
+    int pendingMatches() {
+        return mCount;
+    }
+
     /** Consumes {@code input} (without moving its position) and returns the chunks now releasable. */
     List<ByteBuffer> feed(ByteBuffer input) {
         ByteBuffer in = input.duplicate();
