@@ -32,6 +32,12 @@ final class AwsAccessKeyDetector implements EntityDetector {
     }
 
     @Override
+    public boolean acceptsWord(int wordLength, int nextByte) {
+        // exactly 20 letters and digits
+        return wordLength == 20;
+    }
+
+    @Override
     public long find(ScanWindow w, int at) {
         boolean prefix = false;
         for (String p : PREFIXES) {

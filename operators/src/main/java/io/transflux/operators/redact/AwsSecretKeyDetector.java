@@ -30,7 +30,19 @@ final class AwsSecretKeyDetector implements EntityDetector {
     }
 
     @Override
+    public boolean acceptsWord(int wordLength, int nextByte) {
+        // a 40-character token, or its first part before a '/' or '+'
+        if (wordLength == 0) {
+            return ByteClass.base64(nextByte); // a key starting with '/' or '+'
+        }
+        return wordLength == LENGTH || wordLength < LENGTH && (nextByte == '/' || nextByte == '+');
+    }
+
+    @Override
     public long find(ScanWindow w, int at) {
+        if (ByteClass.base64(w.byteAt(at + LENGTH)) || !ByteClass.base64(w.byteAt(at + LENGTH - 1))) {
+            return NO_MATCH; // O(1) rejection of most tokens: the run must end exactly at 40
+        }
         int prev = w.byteAt(at - 1);
         if (prev == '/' || prev == '+') {
             return NO_MATCH;

@@ -31,9 +31,17 @@ final class CreditCardDetector implements EntityDetector {
     }
 
     @Override
+    public boolean acceptsWord(int wordLength, int nextByte) {
+        // plain 13-19 digits, or a first group of 4-6 digits
+        return wordLength >= 13 && wordLength <= 19 || (wordLength >= 4 && wordLength <= 6)
+                && (nextByte == ' ' || nextByte == '-');
+    }
+
+    @Override
     public long find(ScanWindow w, int at) {
-        if (ByteClass.continuesNumber(w, at)) {
-            return NO_MATCH;
+        if (!ByteClass.digit(w.byteAt(at + 1)) || !ByteClass.digit(w.byteAt(at + 2))
+                || !ByteClass.digit(w.byteAt(at + 3)) || ByteClass.continuesNumber(w, at)) {
+            return NO_MATCH; // every accepted layout starts with four digits
         }
         int[] groupEnd = new int[MAX_GROUPS];
         int[] digitsAt = new int[MAX_GROUPS];

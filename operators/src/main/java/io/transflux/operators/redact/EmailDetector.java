@@ -36,6 +36,11 @@ final class EmailDetector implements EntityDetector {
     }
 
     @Override
+    public boolean acceptsWord(int wordLength, int nextByte) {
+        return ByteClass.word(nextByte); // '@' then a domain
+    }
+
+    @Override
     public long find(ScanWindow w, int at) {
         int s = at;
         while (s > at - MAX_LOCAL && ByteClass.local(w.byteAt(s - 1))) {

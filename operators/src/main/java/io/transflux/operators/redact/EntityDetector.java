@@ -38,6 +38,18 @@ public interface EntityDetector {
     }
 
     /**
+     * A cheap prefilter the scanner applies before {@link #find}. For a trigger that is an ASCII letter or
+     * digit (only with {@link #wordStartOnly()}), {@code wordLength} is the length of the run of letters and
+     * digits starting at the trigger (capped at the configuration's largest look-ahead) and {@code nextByte}
+     * the byte after that run; for any other trigger byte, {@code wordLength} is 0 and {@code nextByte} the
+     * byte after the trigger. {@code nextByte} is {@code -1} at the end of input. Returning {@code false}
+     * skips {@link #find} at this trigger; the default accepts everything.
+     */
+    default boolean acceptsWord(int wordLength, int nextByte) {
+        return true;
+    }
+
+    /**
      * Looks for an entity around {@code trigger}.
      *
      * @param window  the bytes around the trigger

@@ -44,6 +44,12 @@ final class IbanDetector implements EntityDetector {
     }
 
     @Override
+    public boolean acceptsWord(int wordLength, int nextByte) {
+        // country code and check digits at least
+        return wordLength >= 4;
+    }
+
+    @Override
     public long find(ScanWindow w, int at) {
         int c0 = w.byteAt(at);
         int c1 = w.byteAt(at + 1);

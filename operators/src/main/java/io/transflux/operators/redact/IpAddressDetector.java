@@ -28,10 +28,27 @@ final class IpAddressDetector implements EntityDetector {
     }
 
     @Override
+    public boolean acceptsWord(int wordLength, int nextByte) {
+        // an IPv4 part or an IPv6 group
+        if (wordLength == 0) {
+            return nextByte == ':'; // "::1"
+        }
+        return wordLength <= 3 && nextByte == '.' || wordLength <= 4 && nextByte == ':';
+    }
+
+    @Override
     public long find(ScanWindow w, int at) {
         int c = w.byteAt(at);
         if (c == ':' && w.byteAt(at - 1) == ':') {
             return NO_MATCH;
+        }
+        int h = at;
+        while (h - at < 5 && ByteClass.hex(w.byteAt(h))) {
+            h++;
+        }
+        int after = w.byteAt(h);
+        if (after != ':' && (after != '.' || h - at > 3)) {
+            return NO_MATCH; // IPv6 groups are at most 4 hex digits and a ':'; IPv4 parts at most 3 digits and a '.'
         }
         if (ByteClass.digit(c)) {
             int end = ipv4(w, at);

@@ -27,6 +27,12 @@ final class MacAddressDetector implements EntityDetector {
     }
 
     @Override
+    public boolean acceptsWord(int wordLength, int nextByte) {
+        // 00: 00- 001a.
+        return wordLength == 2 && (nextByte == ':' || nextByte == '-') || wordLength == 4 && nextByte == '.';
+    }
+
+    @Override
     public long find(ScanWindow w, int at) {
         int end = -1;
         int sep = w.byteAt(at + 2);

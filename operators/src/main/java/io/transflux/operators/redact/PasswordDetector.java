@@ -32,6 +32,12 @@ final class PasswordDetector implements EntityDetector {
     }
 
     @Override
+    public boolean acceptsWord(int wordLength, int nextByte) {
+        // pwd .. passphrase
+        return wordLength >= 3 && wordLength <= 10;
+    }
+
+    @Override
     public long find(ScanWindow w, int at) {
         int i = -1;
         for (String k : KEYS) {

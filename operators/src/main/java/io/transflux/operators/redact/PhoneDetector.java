@@ -31,13 +31,30 @@ final class PhoneDetector implements EntityDetector {
     }
 
     @Override
+    public boolean acceptsWord(int wordLength, int nextByte) {
+        // NANP 415- or 1-
+        if (wordLength == 0) {
+            return ByteClass.digit(nextByte); // "+4", "(4"
+        }
+        return wordLength == 3 && (nextByte == '-' || nextByte == '.' || nextByte == ' ')
+                || wordLength == 1 && (nextByte == '-' || nextByte == '.' || nextByte == ' ');
+    }
+
+    @Override
     public long find(ScanWindow w, int at) {
         int c = w.byteAt(at);
+        if (c != '+' && c != '(' && !separator(w.byteAt(at + 3)) && !(c == '1' && separator(w.byteAt(at + 1)))) {
+            return NO_MATCH; // NANP: "415-", "1-", "(415)"; international: "+"
+        }
         if (ByteClass.continuesNumber(w, at)) {
             return NO_MATCH;
         }
         int end = c == '+' ? international(w, at) : nanp(w, at);
         return end < 0 ? NO_MATCH : EntityDetector.span(at, end);
+    }
+
+    private static boolean separator(int c) {
+        return c == '-' || c == '.' || c == ' ';
     }
 
     private static int international(ScanWindow w, int at) {

@@ -121,27 +121,79 @@ final class RedactionScanner {
         final byte[] b = buf;
         final long[] anywhere = set.anywhere;
         final long[] wordStart = set.wordStart;
+        final boolean[] word = DetectorSet.WORD;
+        final boolean wordAnywhere = set.anywhereOnWordBytes;
         int limit = eof ? len : len - set.lookahead;
         int p = scan;
-        int prev = p > 0 ? b[p - 1] & 0xff : -1;
+        if (p > 0 && p < limit && word[b[p - 1] & 0xff] && word[b[p] & 0xff] && !wordAnywhere) {
+            while (p < limit && word[b[p] & 0xff]) {
+                p++; // resume inside a word: no word start here
+            }
+        }
         while (p < limit) {
             int c = b[p] & 0xff;
             long m = anywhere[c];
+            if (word[c] && !wordAnywhere) {
+                // p starts a word (words are skipped whole below)
+                m |= wordStart[c];
+                int q = p + 1;
+                if (m != 0) {
+                    int cap = Math.min(len, p + set.lookahead);
+                    while (q < cap && word[b[q] & 0xff]) {
+                        q++;
+                    }
+                    int next = q < len ? b[q] & 0xff : -1;
+                    m &= set.wordAccept(q - p, next);
+                    if ((m & set.otherDetectors) != 0) {
+                        m = acceptsWord(m, q - p, next);
+                    }
+                }
+                if (m != 0) {
+                    int next = evaluate(p, m, eof);
+                    if (next > q) {
+                        p = next;
+                        if (p < limit && word[b[p - 1] & 0xff]) {
+                            while (p < limit && word[b[p] & 0xff]) {
+                                p++;
+                            }
+                        }
+                        continue;
+                    }
+                }
+                while (q < limit && word[b[q] & 0xff]) {
+                    q++;
+                }
+                p = q;
+                continue;
+            }
             long ws = wordStart[c];
-            if (ws != 0 && !ByteClass.word(prev)) {
+            if (ws != 0 && (p == 0 || !word[b[p - 1] & 0xff])) {
                 m |= ws;
             }
             if (m == 0) {
-                prev = c;
                 p++;
                 continue;
+            }
+            if (!word[c]) {
+                int after = p + 1 < len ? b[p + 1] & 0xff : -1;
+                m &= set.wordAccept(0, after);
+                if ((m & set.otherDetectors) != 0) {
+                    m = acceptsWord(m, 0, after);
+                }
+                if (m == 0) {
+                    p++;
+                    continue;
+                }
             }
             int next = evaluate(p, m, eof);
             if (next > p + 1) {
                 p = next;
-                prev = b[p - 1] & 0xff;
+                if (p < limit && word[b[p - 1] & 0xff] && !wordAnywhere) {
+                    while (p < limit && word[b[p] & 0xff]) {
+                        p++;
+                    }
+                }
             } else {
-                prev = c;
                 p++;
             }
         }
@@ -163,7 +215,7 @@ final class RedactionScanner {
             EntityDetector det = set.detectors[d];
             long r;
             try {
-                r = det.find(window, p);
+                r = find(set.builtIn[d], det, p);
             } catch (RuntimeException e) {
                 throw new PipelineException(ErrorCode.INTERNAL_ERROR, "redact: detector " + det.entityType() + " ("
                         + det.getClass().getName() + ") failed at offset " + (base + p), e);
@@ -177,7 +229,7 @@ final class RedactionScanner {
                 throw new PipelineException(ErrorCode.INTERNAL_ERROR, "redact: detector " + det.entityType()
                         + " returned a span outside its window at offset " + (base + p));
             }
-            if (!json.accepts(s + base, e + base, buf, s, e)) {
+            if (json != JsonFilter.TEXT && !json.accepts(s + base, e + base, buf, s, e)) {
                 continue;
             }
             if (bestD < 0 || s < bestS || s == bestS && e > bestE) {
@@ -191,6 +243,39 @@ final class RedactionScanner {
         }
         accept(bestS, bestE, bestD);
         return Math.max(p + 1, bestE);
+    }
+
+    /** Applies the prefilters of detectors that are not built in (built-ins are tabulated). */
+    private long acceptsWord(long mask, int length, int next) {
+        long bits = mask & set.otherDetectors;
+        long out = mask;
+        while (bits != 0) {
+            int d = Long.numberOfTrailingZeros(bits);
+            bits &= bits - 1;
+            if (!set.detectors[d].acceptsWord(length, next)) {
+                out &= ~(1L << d);
+            }
+        }
+        return out;
+    }
+
+    /** Calls built-in detectors directly (monomorphic, inlinable), others through the interface. */
+    private long find(int builtIn, EntityDetector det, int p) {
+        ScanWindow w = window;
+        switch (builtIn) {
+            case DetectorSet.URL: return ((UrlCredentialsDetector) det).find(w, p);
+            case DetectorSet.EMAIL: return ((EmailDetector) det).find(w, p);
+            case DetectorSet.PASSWORD: return ((PasswordDetector) det).find(w, p);
+            case DetectorSet.ACCESS_KEY: return ((AwsAccessKeyDetector) det).find(w, p);
+            case DetectorSet.SECRET_KEY: return ((AwsSecretKeyDetector) det).find(w, p);
+            case DetectorSet.IBAN: return ((IbanDetector) det).find(w, p);
+            case DetectorSet.CARD: return ((CreditCardDetector) det).find(w, p);
+            case DetectorSet.SSN: return ((SsnDetector) det).find(w, p);
+            case DetectorSet.PHONE: return ((PhoneDetector) det).find(w, p);
+            case DetectorSet.MAC: return ((MacAddressDetector) det).find(w, p);
+            case DetectorSet.IP: return ((IpAddressDetector) det).find(w, p);
+            default: return det.find(w, p);
+        }
     }
 
     private void accept(int s, int e, int d) {

@@ -28,12 +28,15 @@ final class SsnDetector implements EntityDetector {
     }
 
     @Override
+    public boolean acceptsWord(int wordLength, int nextByte) {
+        // AAA- or AAA 
+        return wordLength == 3 && (nextByte == '-' || nextByte == ' ');
+    }
+
+    @Override
     public long find(ScanWindow w, int at) {
-        if (ByteClass.continuesNumber(w, at)) {
-            return NO_MATCH;
-        }
         int sep = w.byteAt(at + 3);
-        if (sep != '-' && sep != ' ') {
+        if (sep != '-' && sep != ' ' || ByteClass.continuesNumber(w, at)) {
             return NO_MATCH;
         }
         int area = number(w, at, 3);

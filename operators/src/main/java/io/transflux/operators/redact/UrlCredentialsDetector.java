@@ -37,6 +37,11 @@ final class UrlCredentialsDetector implements EntityDetector {
     }
 
     @Override
+    public boolean acceptsWord(int wordLength, int nextByte) {
+        return nextByte == '/'; // "://"
+    }
+
+    @Override
     public long find(ScanWindow w, int at) {
         if (w.byteAt(at + 1) != '/' || w.byteAt(at + 2) != '/') {
             return NO_MATCH;
