@@ -57,8 +57,15 @@ final class DetectorSet {
         }
     }
 
+    /** {@link #kind} values: a byte that triggers nothing, a letter or digit, any other trigger. */
+    static final byte KIND_PLAIN = 0;
+    static final byte KIND_WORD = 1;
+    static final byte KIND_TRIGGER = 2;
+
     final EntityDetector[] detectors;
     final int[] builtIn;
+    /** Per byte value: how the scanner treats it (see KIND_*). */
+    final byte[] kind = new byte[256];
     /**
      * For each (word length bucket, next-byte class), the word-start detectors whose
      * {@link EntityDetector#acceptsWord} prefilter passes: built-ins precomputed, others always set
@@ -117,6 +124,15 @@ final class DetectorSet {
             wordAnywhere |= WORD[c] && anywhere[c] != 0;
         }
         this.anywhereOnWordBytes = wordAnywhere;
+        for (int c = 0; c < 256; c++) {
+            if (WORD[c] && !wordAnywhere) {
+                kind[c] = KIND_WORD;
+            } else if (anywhere[c] != 0 || wordStart[c] != 0) {
+                kind[c] = KIND_TRIGGER;
+            } else {
+                kind[c] = KIND_PLAIN;
+            }
+        }
     }
 
     /** The detectors whose word prefilter passes for a word of {@code length} followed by {@code next}. */

@@ -130,10 +130,16 @@ final class RedactionScanner {
                 p++; // resume inside a word: no word start here
             }
         }
+        final byte[] kind = set.kind;
         while (p < limit) {
             int c = b[p] & 0xff;
+            int k = kind[c];
+            if (k == DetectorSet.KIND_PLAIN) {
+                p++;
+                continue;
+            }
             long m = anywhere[c];
-            if (word[c] && !wordAnywhere) {
+            if (k == DetectorSet.KIND_WORD) {
                 // p starts a word (words are skipped whole below)
                 m |= wordStart[c];
                 int q = p + 1;
