@@ -1,8 +1,5 @@
 package io.transflux.operators.redact;
 
-import java.util.HashMap;
-import java.util.Map;
-
 /**
  * {@code INTERNATIONAL_BANK_ACCOUNT_NUMBER}: a country code with its registered IBAN length (ISO 13616
  * registry), two check digits and the BBAN, upper case, plain or in groups of four separated by single
@@ -10,7 +7,8 @@ import java.util.Map;
  */
 final class IbanDetector implements EntityDetector {
 
-    private static final Map<Integer, Integer> LENGTHS = new HashMap<>();
+    /** Registered IBAN length per two-letter country code, indexed (first - 'A') * 26 + (second - 'A'); 0 = none. */
+    private static final byte[] LENGTHS = new byte[26 * 26];
 
     static {
         String table = "AD24 AE23 AL28 AT20 AZ28 BA20 BE16 BG22 BH22 BR29 BY28 CH21 CR22 CY28 CZ24 DE22 DK18 DO28 "
@@ -19,7 +17,7 @@ final class IbanDetector implements EntityDetector {
                 + "PL28 PS29 PT25 QA29 RO24 RS22 SA24 SC31 SE24 SI19 SK24 SM27 ST25 SV28 TL23 TN24 TR26 UA29 VA22 "
                 + "VG24 XK20";
         for (String e : table.split(" ")) {
-            LENGTHS.put(e.charAt(0) << 8 | e.charAt(1), Integer.parseInt(e.substring(2)));
+            LENGTHS[(e.charAt(0) - 'A') * 26 + e.charAt(1) - 'A'] = (byte) Integer.parseInt(e.substring(2));
         }
     }
 
@@ -53,11 +51,11 @@ final class IbanDetector implements EntityDetector {
     public long find(ScanWindow w, int at) {
         int c0 = w.byteAt(at);
         int c1 = w.byteAt(at + 1);
-        if (!ByteClass.upper(c1) || !ByteClass.digit(w.byteAt(at + 2)) || !ByteClass.digit(w.byteAt(at + 3))) {
+        if (!ByteClass.upper(c0) || !ByteClass.upper(c1) || !ByteClass.digit(w.byteAt(at + 2)) || !ByteClass.digit(w.byteAt(at + 3))) {
             return NO_MATCH;
         }
-        Integer length = LENGTHS.get(c0 << 8 | c1);
-        if (length == null) {
+        int length = LENGTHS[(c0 - 'A') * 26 + c1 - 'A'];
+        if (length == 0) {
             return NO_MATCH;
         }
         char[] iban = new char[length];

@@ -156,14 +156,14 @@ final class JsonTokenizer implements JsonFilter {
         if (c == '"') {
             inKey = false;
             escape = false;
-            addSpan(off + 1, forcedDepth >= 0 || matches(null));
+            addSpan(off + 1, forcedDepth >= 0 || matches());
             state = State.STRING;
         } else if (c == '{' || c == '[') {
             if (depth == MAX_DEPTH) {
                 malformed(off, "nesting at most " + MAX_DEPTH + " deep");
                 return;
             }
-            if (forcedDepth < 0 && matches(null)) {
+            if (forcedDepth < 0 && matches()) {
                 forcedDepth = depth;
             }
             containers[depth] = (byte) c;
@@ -197,7 +197,7 @@ final class JsonTokenizer implements JsonFilter {
     }
 
     /** Whether the value now starting (path = containers' keys/indexes) is a named field. */
-    private boolean matches(String unused) {
+    private boolean matches() {
         if (patterns.isEmpty() || depth == 0) {
             return false;
         }
