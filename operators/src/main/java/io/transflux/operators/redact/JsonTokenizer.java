@@ -111,18 +111,12 @@ final class JsonTokenizer implements JsonFilter {
             case KEY_OR_CLOSE:
                 if (c == '}') {
                     close('{', off);
-                    return;
+                } else {
+                    startKey(c, off);
                 }
-                // fall through
+                return;
             case KEY:
-                if (c != '"') {
-                    malformed(off, "'\"' starting a member name");
-                    return;
-                }
-                inKey = true;
-                keyLen = 0;
-                keyTooLong = false;
-                state = State.STRING;
+                startKey(c, off);
                 return;
             case COLON:
                 if (c != ':') {
@@ -150,6 +144,17 @@ final class JsonTokenizer implements JsonFilter {
             default:
                 throw new IllegalStateException(state.name());
         }
+    }
+
+    private void startKey(int c, long off) {
+        if (c != '"') {
+            malformed(off, "'\"' starting a member name");
+            return;
+        }
+        inKey = true;
+        keyLen = 0;
+        keyTooLong = false;
+        state = State.STRING;
     }
 
     private void startValue(int c, long off) {

@@ -3,6 +3,7 @@ package io.transflux.operators.redact;
 import java.nio.ByteBuffer;
 import java.util.Locale;
 
+import io.transflux.pipeline.ActionSpec;
 import io.transflux.pipeline.Limits;
 import io.transflux.pipeline.ObjectMetadata;
 import io.transflux.pipeline.ObjectStream;
@@ -33,7 +34,7 @@ public final class Redaction {
     public static Operator pii(RedactionSpec spec) {
         DetectorSet set = new DetectorSet(spec.detectors());
         StageSpec stage = StageSpec.of(RedactStageProvider.CATEGORY, "pii",
-                spec.toParams(false).toArray(new io.transflux.pipeline.ActionSpec.Param[0]));
+                spec.toParams(false).toArray(new ActionSpec.Param[0]));
         if (spec.mode() == RedactionMode.HASH) {
             spec.hmacKeyBytes(); // fail now, not at the first match
         }
@@ -66,7 +67,7 @@ public final class Redaction {
         DetectorSet set = new DetectorSet(spec.detectors());
         RedactionSpec scanSpec = spec.toBuilder().mode(RedactionMode.MASK).build();
         StageSpec stage = StageSpec.of(RedactStageProvider.CATEGORY, "detect",
-                spec.toParams(true).toArray(new io.transflux.pipeline.ActionSpec.Param[0]));
+                spec.toParams(true).toArray(new ActionSpec.Param[0]));
         return Operator.of(stage, (input, limits) -> {
             boolean json = jsonMode(spec, input.metadata());
             Flux<ByteBuffer> content = Flux.using(() -> new Spool(spec.maxSpoolBytes()), spool -> {
