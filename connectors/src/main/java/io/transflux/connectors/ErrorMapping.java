@@ -26,6 +26,7 @@ import reactor.core.Exceptions;
  *   <tr><td>unsupported format</td><td>400</td><td>{@code UnsupportedObjectFormat}</td></tr>
  *   <tr><td>checksum mismatch of the source</td><td>400</td><td>{@code ChecksumMismatch}</td></tr>
  *   <tr><td>bad pipeline configuration</td><td>500</td><td>{@code InvalidPipelineSpec}</td></tr>
+ *   <tr><td>{@code redact/detect} found PII</td><td>403</td><td>{@code AccessDenied}, "Document contains PII"</td></tr>
  *   <tr><td>{@link ConnectorException} (range, malformed event)</td><td>its status</td><td>its code</td></tr>
  *   <tr><td>anything else</td><td>500</td><td>{@code InternalError}</td></tr>
  * </table>
@@ -70,6 +71,9 @@ public final class ErrorMapping {
                 return new ErrorReply(403, "SourceNotAllowed", "The source URL is not allowed.");
             case SOURCE_URL_EXPIRED:
                 return new ErrorReply(403, "SourceUrlExpired", "The source URL expired.");
+            case ACCESS_DENIED:
+                // redact/detect: the Comprehend access-control function's answer.
+                return new ErrorReply(403, "AccessDenied", "Document contains PII");
             default:
                 return internal();
         }

@@ -29,6 +29,8 @@ public enum ErrorCode {
     SOURCE_NOT_ALLOWED("SourceNotAllowed"),
     /** The sink could not store or send the output. */
     SINK_ERROR("SinkError"),
+    /** The request is refused by policy, e.g. {@code redact/detect} found PII ("Document contains PII"): 403. */
+    ACCESS_DENIED("AccessDenied"),
     /** A bug or an unexpected runtime failure. */
     INTERNAL_ERROR("InternalError");
 
