@@ -53,7 +53,8 @@ final class IpAddressDetector implements EntityDetector {
         if (ByteClass.digit(c)) {
             int end = ipv4(w, at);
             if (end > 0) {
-                if (ByteClass.continuesNumber(w, at) || w.byteAt(end) == ':' && ByteClass.hex(w.byteAt(end + 1))
+                // A ':' after a dotted quad is a port (host:8080), never more IPv6: an embedded IPv4 ends the address.
+                if (ByteClass.continuesNumber(w, at)
                         || ByteClass.word(w.byteAt(end)) || w.byteAt(end) == '.' && ByteClass.digit(w.byteAt(end + 1))) {
                     return NO_MATCH;
                 }

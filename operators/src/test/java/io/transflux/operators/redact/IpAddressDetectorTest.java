@@ -22,4 +22,11 @@ class IpAddressDetectorTest {
     void ignoresConfusables(String text) {
         assertThat(Scan.values(detector, "x " + text + " y")).isEmpty();
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"calling inventory at 172.242.129.208:8080 now", "proxy 10.0.0.1:443", "[::1]:443"})
+    void findsTheAddressBeforeAPort(String text) {
+        String address = text.contains("[") ? "::1" : text.replaceAll(".* ([0-9.]+):[0-9]+.*", "$1");
+        assertThat(Scan.values(detector, text)).containsExactly(address);
+    }
 }
