@@ -107,6 +107,19 @@ public final class HttpObjectSource implements ObjectSource {
                 .httpResponseDecoder(d -> d.maxChunkSize(spec.chunkBytes()));
     }
 
+    /**
+     * Validates the URL, sends the GET and emits the object once a 2xx reply's headers are in.
+     *
+     * <p><b>Backpressure:</b> the content reads one inbound buffer per downstream request; without
+     * demand the socket is not read. <b>Cancellation:</b> cancelling the {@code Mono} aborts the request;
+     * cancelling the content closes the connection. The content is single-use and must be subscribed
+     * within {@link HttpSourceSpec#idleReadTimeout()}. <b>Errors:</b> {@link SourceException} only, with
+     * the codes listed in the class Javadoc; messages carry the redacted URL. <b>Limits:</b> buffers of at
+     * most {@link HttpSourceSpec#chunkBytes()}; everything, retries included, within
+     * {@link HttpSourceSpec#totalDeadline()} of subscription.
+     *
+     * @return the object's metadata and single-use content
+     */
     @Override
     public Mono<ObjectStream> open() {
         return Mono.defer(() -> {

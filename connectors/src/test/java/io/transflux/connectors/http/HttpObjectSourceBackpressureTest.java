@@ -47,9 +47,8 @@ class HttpObjectSourceBackpressureTest extends OriginTestBase {
         StepVerifier.create(stream.content(), 4)
                 .expectNextCount(4)
                 .then(() -> {
-                    // Let the socket buffers and Reactor Netty's prefetch fill up, then nothing more may move.
-                    sleep(Duration.ofMillis(1500));
-                    long settled = produced.get();
+                    // Socket buffers and Reactor Netty's prefetch fill up; then the origin must stall for good.
+                    long settled = settle(produced, Duration.ofMillis(400), Duration.ofSeconds(8));
                     sleep(Duration.ofMillis(500));
                     assertThat(produced.get()).as("bytes the origin pushed while the subscriber waited")
                             .isEqualTo(settled)
@@ -82,11 +81,13 @@ class HttpObjectSourceBackpressureTest extends OriginTestBase {
     }
 
     @Test
-    void aCompletedReadReturnsItsConnectionToThePool() {
+    void aCompletedReadReturnsItsConnectionToThePool() throws InterruptedException {
         byte[] body = random(100_000, 22);
         origin.then(FaultOrigin.object(body, ETAG), FaultOrigin.object(body, ETAG));
 
         assertThat(readAll(source("/o").open().block(WAIT))).isEqualTo(body);
+        // The subscriber completes inside Reactor Netty's termination, just before the release.
+        assertThat(eventually(() -> pool.acquired() == 0, Duration.ofSeconds(2))).isTrue();
         assertThat(readAll(source("/o").open().block(WAIT))).isEqualTo(body);
 
         assertThat(origin.connectionsOpened()).isEqualTo(1);
@@ -108,6 +109,21 @@ class HttpObjectSourceBackpressureTest extends OriginTestBase {
                 .hasNotDroppedElements()
                 .hasNotDroppedErrors();
         assertThat(delivered.get()).isEqualTo(200_000);
+    }
+
+    /** The counter's value once it stayed unchanged for {@code quiet}, polling for at most {@code within}. */
+    private static long settle(AtomicLong counter, Duration quiet, Duration within) {
+        long end = System.nanoTime() + within.toNanos();
+        long last = counter.get();
+        while (System.nanoTime() < end) {
+            sleep(quiet);
+            long now = counter.get();
+            if (now == last) {
+                return now;
+            }
+            last = now;
+        }
+        throw new AssertionError("origin kept sending without demand: " + last + " bytes and counting");
     }
 
     private static void sleep(Duration d) {

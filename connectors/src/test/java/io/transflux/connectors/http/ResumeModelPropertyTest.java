@@ -21,7 +21,7 @@ import reactor.netty.resources.ConnectionProvider;
  * reliability.md §10 "resume model": wherever the connection breaks (up to the budget), the subscriber
  * gets the object's bytes exactly once, and every resume asks for exactly the bytes not yet delivered.
  */
-class ResumeModelProperties {
+class ResumeModelPropertyTest {
 
     private static final int SIZE = 150_000;
     private static final byte[] BODY = new byte[SIZE];
@@ -68,6 +68,6 @@ class ResumeModelProperties {
     @AfterContainer
     static void noLeaks() throws InterruptedException {
         // jqwik containers are not seen by the Jupiter leak extension: check explicitly.
-        LeakDetectionExtension.assertNoLeaks(ResumeModelProperties.class.getName());
+        LeakDetectionExtension.assertNoLeaks(ResumeModelPropertyTest.class.getName());
     }
 }

@@ -15,7 +15,7 @@ import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.constraints.Size;
 
 /** Parsers and the redactor: total, and never revealing a query value, whatever the input. */
-class HttpSourceProperties {
+class HttpSourcePropertyTest {
 
     @Property(tries = 500)
     void redactionNeverRevealsAQueryValue(@ForAll("presignedUrls") String url) {
