@@ -39,37 +39,34 @@ final class Crc64 implements Checksum {
     private static final VarHandle LONG_LE =
             MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-    private static final Tables NVME = new Tables(NVME_POLY);
-    private static final Tables XZ = new Tables(XZ_POLY);
-
-    private final Tables tables;
+    private final Kernel kernel;
     /** The CRC register, i.e. the running value before the final inversion. */
     private long register = -1L;
     private byte @Nullable [] scratch;
 
-    private Crc64(Tables tables) {
-        this.tables = tables;
+    private Crc64(Kernel kernel) {
+        this.kernel = kernel;
     }
 
     /** A new CRC-64/NVME; {@code check("123456789") = 0xae8b14860a799888}. */
     static Crc64 nvme() {
-        return new Crc64(NVME);
+        return new Crc64(NvmeKernel.INSTANCE);
     }
 
     /** A new CRC-64/XZ as OSS computes it; {@code check("123456789") = 0x995dc9bbdf1939fa}. */
     static Crc64 xz() {
-        return new Crc64(XZ);
+        return new Crc64(XzKernel.INSTANCE);
     }
 
     @Override
     public void update(int b) {
-        register = (register >>> 8) ^ tables.slice[((int) register ^ b) & 0xff];
+        register = (register >>> 8) ^ kernel.tables().slice[((int) register ^ b) & 0xff];
     }
 
     @Override
     public void update(byte[] b, int off, int len) {
         Objects.checkFromIndexSize(off, len, b.length);
-        register = updateBytes(tables.slice, tables.shift, register, b, off, len);
+        register = kernel.update(register, b, off, len);
     }
 
     /**
@@ -84,8 +81,7 @@ final class Crc64 implements Checksum {
             return;
         }
         if (buffer.hasArray()) {
-            register = updateBytes(tables.slice, tables.shift, register, buffer.array(),
-                    buffer.arrayOffset() + pos, len);
+            register = kernel.update(register, buffer.array(), buffer.arrayOffset() + pos, len);
             return;
         }
         byte[] tmp = scratch;
@@ -97,7 +93,7 @@ final class Crc64 implements Checksum {
         for (int done = 0; done < len; ) {
             int n = Math.min(tmp.length, len - done);
             buffer.get(pos + done, tmp, 0, n);
-            r = updateBytes(tables.slice, tables.shift, r, tmp, 0, n);
+            r = kernel.update(r, tmp, 0, n);
             done += n;
         }
         register = r;
@@ -122,37 +118,106 @@ final class Crc64 implements Checksum {
         if (lenB < 0) {
             throw new IllegalArgumentException("lenB: actual " + lenB + ", expected >= 0");
         }
+        Tables tables = kernel.tables();
         return tables.multiplyModP(tables.xPow8n(lenB), crcA) ^ crcB;
     }
 
     /**
-     * Advances the register over {@code b[off, off + len)}: three interleaved lanes while at least
-     * {@code 3 × LANE_BYTES} remain, then single-lane slicing-by-8, then bytewise.
+     * The update loop for one polynomial: three interleaved lanes while at least {@code 3 × LANE_BYTES} remain, then
+     * single-lane slicing-by-8, then bytewise. The subclasses repeat the same loop on purpose: C2 folds the table
+     * addresses and drops the array bounds checks only when the tables are {@code static final} constants in the
+     * compiled method, which measured about 1.6× faster than passing the tables in.
      */
-    private static long updateBytes(long[] t, long[] s, long crc, byte[] b, int off, int len) {
-        int p = off;
-        int end = off + len;
-        while (end - p >= LANES * LANE_BYTES) {
-            long c0 = crc;
-            long c1 = 0;
-            long c2 = 0;
-            int laneEnd = p + LANE_BYTES;
-            for (int i = p; i < laneEnd; i += 8) {
-                c0 = slice8(t, c0 ^ (long) LONG_LE.get(b, i));
-                c1 = slice8(t, c1 ^ (long) LONG_LE.get(b, i + LANE_BYTES));
-                c2 = slice8(t, c2 ^ (long) LONG_LE.get(b, i + 2 * LANE_BYTES));
+    private abstract static class Kernel {
+
+        abstract Tables tables();
+
+        /** Advances the register {@code crc} over {@code b[off, off + len)}. */
+        abstract long update(long crc, byte[] b, int off, int len);
+    }
+
+    private static final class NvmeKernel extends Kernel {
+
+        static final Tables TABLES = new Tables(NVME_POLY);
+        static final long[] SLICE = TABLES.slice;
+        static final long[] SHIFT = TABLES.shift;
+        static final NvmeKernel INSTANCE = new NvmeKernel();
+
+        @Override
+        Tables tables() {
+            return TABLES;
+        }
+
+        @Override
+        long update(long crc, byte[] b, int off, int len) {
+            final long[] t = SLICE;
+            final long[] s = SHIFT;
+            int p = off;
+            int end = off + len;
+            while (end - p >= LANES * LANE_BYTES) {
+                long c0 = crc;
+                long c1 = 0;
+                long c2 = 0;
+                int laneEnd = p + LANE_BYTES;
+                for (int i = p; i < laneEnd; i += 8) {
+                    c0 = slice8(t, c0 ^ (long) LONG_LE.get(b, i));
+                    c1 = slice8(t, c1 ^ (long) LONG_LE.get(b, i + LANE_BYTES));
+                    c2 = slice8(t, c2 ^ (long) LONG_LE.get(b, i + 2 * LANE_BYTES));
+                }
+                // crc(l0 l1 l2) = shift(shift(c0) ^ c1) ^ c2: lanes 1 and 2 started from a zero register.
+                crc = shiftLane(s, shiftLane(s, c0) ^ c1) ^ c2;
+                p += LANES * LANE_BYTES;
             }
-            // crc(l0 l1 l2) = shift(shift(c0) ^ c1) ^ c2: lanes 1 and 2 started from a zero register.
-            crc = shiftLane(s, shiftLane(s, c0) ^ c1) ^ c2;
-            p += LANES * LANE_BYTES;
+            for (; end - p >= 8; p += 8) {
+                crc = slice8(t, crc ^ (long) LONG_LE.get(b, p));
+            }
+            for (; p < end; p++) {
+                crc = (crc >>> 8) ^ t[((int) crc ^ b[p]) & 0xff];
+            }
+            return crc;
         }
-        for (; end - p >= 8; p += 8) {
-            crc = slice8(t, crc ^ (long) LONG_LE.get(b, p));
+    }
+
+    private static final class XzKernel extends Kernel {
+
+        static final Tables TABLES = new Tables(XZ_POLY);
+        static final long[] SLICE = TABLES.slice;
+        static final long[] SHIFT = TABLES.shift;
+        static final XzKernel INSTANCE = new XzKernel();
+
+        @Override
+        Tables tables() {
+            return TABLES;
         }
-        for (; p < end; p++) {
-            crc = (crc >>> 8) ^ t[((int) crc ^ b[p]) & 0xff];
+
+        @Override
+        long update(long crc, byte[] b, int off, int len) {
+            final long[] t = SLICE;
+            final long[] s = SHIFT;
+            int p = off;
+            int end = off + len;
+            while (end - p >= LANES * LANE_BYTES) {
+                long c0 = crc;
+                long c1 = 0;
+                long c2 = 0;
+                int laneEnd = p + LANE_BYTES;
+                for (int i = p; i < laneEnd; i += 8) {
+                    c0 = slice8(t, c0 ^ (long) LONG_LE.get(b, i));
+                    c1 = slice8(t, c1 ^ (long) LONG_LE.get(b, i + LANE_BYTES));
+                    c2 = slice8(t, c2 ^ (long) LONG_LE.get(b, i + 2 * LANE_BYTES));
+                }
+                // crc(l0 l1 l2) = shift(shift(c0) ^ c1) ^ c2: lanes 1 and 2 started from a zero register.
+                crc = shiftLane(s, shiftLane(s, c0) ^ c1) ^ c2;
+                p += LANES * LANE_BYTES;
+            }
+            for (; end - p >= 8; p += 8) {
+                crc = slice8(t, crc ^ (long) LONG_LE.get(b, p));
+            }
+            for (; p < end; p++) {
+                crc = (crc >>> 8) ^ t[((int) crc ^ b[p]) & 0xff];
+            }
+            return crc;
         }
-        return crc;
     }
 
     /** Eight bytes at once: table {@code k} holds the effect of a byte followed by {@code k} zero bytes. */
