@@ -63,7 +63,7 @@ final class WgorIntake {
                 throw validation("x-amz-fwd-error-code is not allowed with a success status.");
             }
             String cl = r.header("content-length");
-            if ((cl != null && !cl.equals("0")) || r.header("transfer-encoding") != null) {
+            if (cl != null && !cl.equals("0")) {
                 throw validation("An error response cannot carry an object body.");
             }
         }
