@@ -10,10 +10,16 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
+import java.util.List;
 import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * OSS request signatures for WriteGetObjectResponse, written from the documentation (protocols.md §3.5, §3.6)
@@ -30,16 +36,7 @@ public enum OssSigner {
             if (c.securityToken() != null) {
                 headers.put("x-oss-security-token", c.securityToken());
             }
-            StringBuilder sts = new StringBuilder("POST\n")
-                    .append(get(headers, "content-md5")).append('\n')
-                    .append(get(headers, "content-type")).append('\n')
-                    .append(headers.get("Date")).append('\n');
-            for (Map.Entry<String, String> e : ossHeaders(headers).entrySet()) {
-                sts.append(e.getKey()).append(':').append(e.getValue()).append('\n');
-            }
-            sts.append("/?").append(SUBRESOURCE);
-            String sig = Base64.getEncoder().encodeToString(hmac("HmacSHA1",
-                    c.accessKeySecret().getBytes(StandardCharsets.UTF_8), sts.toString()));
+            String sig = v1Signature("POST", "/?" + SUBRESOURCE, headers, c.accessKeySecret());
             headers.put("Authorization", "OSS " + c.accessKeyId() + ":" + sig);
         }
     },
@@ -55,28 +52,8 @@ public enum OssSigner {
             if (c.securityToken() != null) {
                 headers.put("x-oss-security-token", c.securityToken());
             }
-            TreeMap<String, String> signed = ossHeaders(headers);
-            String type = get(headers, "content-type");
-            if (!type.isEmpty()) {
-                signed.put("content-type", type);
-            }
-            String md5 = get(headers, "content-md5");
-            if (!md5.isEmpty()) {
-                signed.put("content-md5", md5);
-            }
-            StringBuilder canonical = new StringBuilder("POST\n/\n").append(SUBRESOURCE).append('\n');
-            for (Map.Entry<String, String> e : signed.entrySet()) {
-                canonical.append(e.getKey()).append(':').append(e.getValue()).append('\n');
-            }
-            canonical.append("\n\nUNSIGNED-PAYLOAD");
             String scope = date + "/" + region + "/oss/aliyun_v4_request";
-            String stringToSign = "OSS4-HMAC-SHA256\n" + dateTime + "\n" + scope + "\n"
-                    + HexFormat.of().formatHex(sha256(canonical.toString()));
-            byte[] key = hmac("HmacSHA256", ("aliyun_v4" + c.accessKeySecret()).getBytes(StandardCharsets.UTF_8), date);
-            key = hmac("HmacSHA256", key, region);
-            key = hmac("HmacSHA256", key, "oss");
-            key = hmac("HmacSHA256", key, "aliyun_v4_request");
-            String sig = HexFormat.of().formatHex(hmac("HmacSHA256", key, stringToSign));
+            String sig = v4Signature(headers, List.of(), c.accessKeySecret(), region, dateTime);
             headers.put("Authorization", "OSS4-HMAC-SHA256 Credential=" + c.accessKeyId() + "/" + scope
                     + ",Signature=" + sig);
         }
@@ -94,6 +71,91 @@ public enum OssSigner {
     /** {@code v1} or {@code v4}, any case. */
     public static OssSigner fromId(String id) {
         return valueOf(id.trim().toUpperCase(Locale.ROOT));
+    }
+
+    private static final Pattern V1_AUTH = Pattern.compile("OSS ([^:]+):(\\S+)");
+    private static final Pattern V4_AUTH = Pattern.compile(
+            "OSS4-HMAC-SHA256 Credential=([^/]+)/(\\d{8})/([^/]+)/oss/aliyun_v4_request(?:,\\s*AdditionalHeaders=([^,]+))?,\\s*Signature=([0-9a-f]{64})");
+
+    /**
+     * Whether a received WriteGetObjectResponse request carries a valid V1 or V4 signature, recomputed with the
+     * same code that signs ours. {@code headers} are the received headers (any name case); {@code secrets}
+     * gives the credentials for an access key id, or null when unknown. The date is checked by the caller.
+     */
+    public static boolean verifiesWgor(Map<String, String> headers, Function<String, @Nullable OssCredentials> secrets) {
+        return verifies("POST", "/?" + SUBRESOURCE, headers, secrets);
+    }
+
+    /**
+     * Whether a received request carries a valid V1 ({@code OSS id:sig}) or V4 signature over {@code verb} and
+     * {@code canonicalResource} ({@code /bucket/key} plus signed sub-resources; V4 only for the WGOR resource).
+     */
+    public static boolean verifies(String verb, String canonicalResource, Map<String, String> headers,
+            Function<String, @Nullable OssCredentials> secrets) {
+        String auth = get(headers, "authorization");
+        Matcher v1 = V1_AUTH.matcher(auth);
+        if (v1.matches()) {
+            OssCredentials c = secrets.apply(v1.group(1));
+            return c != null && equal(v1Signature(verb, canonicalResource, headers, c.accessKeySecret()), v1.group(2));
+        }
+        Matcher v4 = V4_AUTH.matcher(auth);
+        if (v4.matches() && verb.equals("POST") && canonicalResource.equals("/?" + SUBRESOURCE)) {
+            OssCredentials c = secrets.apply(v4.group(1));
+            String dateTime = get(headers, "x-oss-date");
+            if (c == null || !dateTime.startsWith(v4.group(2))) {
+                return false;
+            }
+            List<String> additional = v4.group(4) == null ? List.of() : List.of(v4.group(4).split(";"));
+            return equal(v4Signature(headers, additional, c.accessKeySecret(), v4.group(3), dateTime), v4.group(5));
+        }
+        return false;
+    }
+
+    private static boolean equal(String a, String b) {
+        return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String v1Signature(String verb, String resource, Map<String, String> headers, String secret) {
+        StringBuilder sts = new StringBuilder(verb).append('\n')
+                .append(get(headers, "content-md5")).append('\n')
+                .append(get(headers, "content-type")).append('\n')
+                .append(get(headers, "date")).append('\n');
+        for (Map.Entry<String, String> e : ossHeaders(headers).entrySet()) {
+            sts.append(e.getKey()).append(':').append(e.getValue()).append('\n');
+        }
+        sts.append(resource);
+        return Base64.getEncoder().encodeToString(hmac("HmacSHA1", secret.getBytes(StandardCharsets.UTF_8),
+                sts.toString()));
+    }
+
+    private static String v4Signature(Map<String, String> headers, List<String> additional, String secret, String region,
+            String dateTime) {
+        String date = dateTime.substring(0, 8);
+        TreeMap<String, String> signed = ossHeaders(headers);
+        String type = get(headers, "content-type");
+        if (!type.isEmpty()) {
+            signed.put("content-type", type);
+        }
+        String md5 = get(headers, "content-md5");
+        if (!md5.isEmpty()) {
+            signed.put("content-md5", md5);
+        }
+        for (String name : additional) {
+            signed.put(name.toLowerCase(Locale.ROOT), get(headers, name));
+        }
+        StringBuilder canonical = new StringBuilder("POST\n/\n").append(SUBRESOURCE).append('\n');
+        for (Map.Entry<String, String> e : signed.entrySet()) {
+            canonical.append(e.getKey()).append(':').append(e.getValue()).append('\n');
+        }
+        canonical.append('\n').append(String.join(";", additional)).append("\nUNSIGNED-PAYLOAD");
+        String scope = date + "/" + region + "/oss/aliyun_v4_request";
+        String stringToSign = "OSS4-HMAC-SHA256\n" + dateTime + "\n" + scope + "\n"
+                + HexFormat.of().formatHex(sha256(canonical.toString()));
+        byte[] key = hmac("HmacSHA256", ("aliyun_v4" + secret).getBytes(StandardCharsets.UTF_8), date);
+        key = hmac("HmacSHA256", key, region);
+        key = hmac("HmacSHA256", key, "oss");
+        key = hmac("HmacSHA256", key, "aliyun_v4_request");
+        return HexFormat.of().formatHex(hmac("HmacSHA256", key, stringToSign));
     }
 
     private static TreeMap<String, String> ossHeaders(Map<String, String> headers) {

@@ -34,7 +34,7 @@ public final class OssWgorClient {
     public static final String SIGNATURE_ENV = "TRANSFLUX_OSS_SIGNATURE_VERSION";
     static final Pattern ROUTE = Pattern.compile(
             "^[A-Za-z0-9*-]+-opap\\.oss-([a-z0-9-]+?)(-internal)?\\.oss-object-process\\.aliyuncs\\.com$");
-    static final Pattern LOCAL_ROUTE = Pattern.compile("^[A-Za-z0-9.*-]{1,253}$");
+    static final Pattern LOCAL_ROUTE = Pattern.compile("^[A-Za-z0-9.*-]{1,253}(:[0-9]{1,5})?$");
 
     private final OssCredentials credentials;
     private final OssSigner signer;

@@ -42,6 +42,11 @@ public final class AwsCredentials {
         return new AwsCredentials(id, secret, token == null || token.isEmpty() ? null : token);
     }
 
+    /** The access key id (not a secret on its own; never log the rest). */
+    public String accessKeyId() {
+        return accessKeyId;
+    }
+
     AwsCredentialsIdentity identity() {
         return sessionToken == null ? AwsCredentialsIdentity.create(accessKeyId, secretAccessKey)
                 : AwsSessionCredentialsIdentity.create(accessKeyId, secretAccessKey, sessionToken);

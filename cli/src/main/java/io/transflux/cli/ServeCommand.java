@@ -1,0 +1,227 @@
+package io.transflux.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+import io.transflux.connectors.ConnectorException;
+import io.transflux.connectors.accesspoint.AccessPointConfig;
+import io.transflux.connectors.accesspoint.AccessPointSpec;
+import io.transflux.connectors.accesspoint.Feature;
+import io.transflux.connectors.accesspoint.Flavor;
+import io.transflux.connectors.accesspoint.LocalAccessPoint;
+import io.transflux.pipeline.Limits;
+import io.transflux.pipeline.PipelineException;
+import io.transflux.pipeline.StageRegistry;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code transflux serve}: a local S3 Object Lambda / OSS Object FC access point for real clients. With no flags it
+ * serves the repository's {@code samples/} folder through {@code decompress/auto} (and {@code redact/pii} when that
+ * stage exists) on {@code http://127.0.0.1:9000}.
+ */
+@Command(name = "serve",
+        description = {"Serve a folder as a local S3 Object Lambda (or OSS Object FC) access point.",
+                "Every GET runs the function on a platform-shaped event; its WriteGetObjectResponse streams back to the "
+                        + "caller. Buckets are the sub-folders of --root. Access-log lines go to stderr.",
+                "Credentials (SigV4 / OSS): --access-key-id/--secret-access-key, else TRANSFLUX_ACCESS_KEY_ID/"
+                        + "TRANSFLUX_SECRET_ACCESS_KEY, else " + LocalAccessPoint.DEFAULT_ACCESS_KEY_ID + " / "
+                        + LocalAccessPoint.DEFAULT_SECRET_ACCESS_KEY + "."},
+        mixinStandardHelpOptions = true)
+final class ServeCommand implements Callable<Integer> {
+
+    static final String KEY_ENV = "TRANSFLUX_ACCESS_KEY_ID";
+    static final String SECRET_ENV = "TRANSFLUX_SECRET_ACCESS_KEY";
+
+    @Spec
+    @Nullable CommandSpec spec;
+
+    @Option(names = "--port", defaultValue = "9000", paramLabel = "PORT", description = "Port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    int port = LocalAccessPoint.DEFAULT_PORT;
+
+    @Option(names = "--host", defaultValue = LocalAccessPoint.DEFAULT_HOST, paramLabel = "ADDRESS",
+            description = "Address to bind (default: ${DEFAULT-VALUE}).")
+    String host = LocalAccessPoint.DEFAULT_HOST;
+
+    @Option(names = "--root", paramLabel = "DIR", description = "Folder whose sub-folders are buckets (default: the repository's samples/).")
+    @Nullable Path root;
+
+    @Option(names = "--pipeline", paramLabel = "SPEC",
+            description = "Pipeline of the default access point (default: decompress/auto, then redact/pii when that stage exists).")
+    @Nullable String pipeline;
+
+    @Option(names = "--flavor", paramLabel = "s3|oss", description = "Platform of the default access point (default: s3).")
+    @Nullable String flavor;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "JSON or YAML file of access points (see docs/serve.md).")
+    @Nullable Path config;
+
+    @Option(names = "--function-url", paramLabel = "URL",
+            description = "POST events to this HTTP function instead of running the function in-process.")
+    @Nullable URI functionUrl;
+
+    @Option(names = "--features", paramLabel = "NAME[,NAME...]",
+            description = "Narrow the default access point's features (default: all of GetObject-Range, "
+                    + "GetObject-PartNumber, HeadObject-Range, HeadObject-PartNumber).")
+    @Nullable String features;
+
+    @Option(names = "--function-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Time the function has to finish its WriteGetObjectResponse (default: 60s).")
+    Duration functionTimeout = LocalAccessPoint.DEFAULT_FUNCTION_TIMEOUT;
+
+    @Option(names = "--max-output-bytes", paramLabel = "BYTES", converter = ByteSizeConverter.class,
+            description = "In-process function's output cap (default: 1GiB).")
+    long maxOutputBytes = Limits.DEFAULT_MAX_OUTPUT_BYTES;
+
+    @Option(names = "--access-key-id", paramLabel = "ID", description = "Access key id clients sign with.")
+    @Nullable String accessKeyId;
+
+    @Option(names = "--secret-access-key", paramLabel = "SECRET", description = "Secret clients sign with.")
+    @Nullable String secretAccessKey;
+
+    @Option(names = "--region", defaultValue = LocalAccessPoint.DEFAULT_REGION, paramLabel = "REGION",
+            description = "Region in events and presigned URLs (default: ${DEFAULT-VALUE}; any signing region is accepted).")
+    String region = LocalAccessPoint.DEFAULT_REGION;
+
+    @Option(names = "--anonymous", negatable = true,
+            description = "Answer unsigned requests (default: yes when bound to loopback).")
+    @Nullable Boolean anonymous;
+
+    @Option(names = "--quiet", description = "No access log.")
+    boolean quiet;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec().commandLine().getOut();
+        PrintWriter err = spec().commandLine().getErr();
+        LocalAccessPoint server;
+        String defaultPipeline;
+        Path dir;
+        try {
+            dir = root != null ? root : samples();
+            if (!Files.isDirectory(dir)) {
+                throw new ParameterException(spec().commandLine(), "--root: actual '" + dir + "', expected a folder");
+            }
+            defaultPipeline = pipeline != null ? pipeline : defaultPipeline(StageRegistry.defaultRegistry().stageNames());
+            Set<Feature> fs = features != null ? Feature.parseList(features) : EnumSet.allOf(Feature.class);
+            AccessPointSpec dflt = AccessPointSpec.builder().name("default-olap").pipeline(defaultPipeline)
+                    .flavor(flavor == null ? Flavor.S3 : Flavor.fromId(flavor)).features(fs).build();
+            LocalAccessPoint.Builder b = LocalAccessPoint.builder().root(dir).host(host).port(port).region(region)
+                    .defaultAccessPoint(dflt).functionUrl(functionUrl).functionTimeout(functionTimeout)
+                    .limits(Limits.builder().maxOutputBytes(maxOutputBytes)
+                            .deadline(functionTimeout.minusSeconds(Math.min(5, functionTimeout.getSeconds() / 10))).build())
+                    .accessLog(quiet ? line -> { } : line -> {
+                        err.println(line);
+                        err.flush();
+                    });
+            Map<String, String> env = System.getenv();
+            String id = accessKeyId != null ? accessKeyId : env.getOrDefault(KEY_ENV, LocalAccessPoint.DEFAULT_ACCESS_KEY_ID);
+            String secret = secretAccessKey != null ? secretAccessKey
+                    : env.getOrDefault(SECRET_ENV, LocalAccessPoint.DEFAULT_SECRET_ACCESS_KEY);
+            b.credentials(id, secret);
+            if (config != null) {
+                AccessPointConfig c = AccessPointConfig.read(config);
+                b.accessPoints(c.accessPoints());
+                if (c.allowAnonymous() != null) {
+                    b.allowAnonymous(c.allowAnonymous());
+                }
+            }
+            if (anonymous != null) {
+                b.allowAnonymous(anonymous);
+            }
+            server = b.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(server::close, "transflux-serve-shutdown"));
+            banner(out, server, dir, dflt, id, secret);
+        } catch (ParameterException e) {
+            throw e;
+        } catch (IllegalArgumentException | IOException e) {
+            err.println("error: InvalidConfiguration: " + e.getMessage());
+            err.flush();
+            return Transflux.EXIT_FAILURE;
+        } catch (ConnectorException e) {
+            err.println("error: " + e.errorCode() + ": " + e.getMessage());
+            err.flush();
+            return Transflux.EXIT_FAILURE;
+        } catch (PipelineException e) {
+            err.println("error: " + e.code().code() + ": " + e.getMessage());
+            err.flush();
+            return Transflux.EXIT_FAILURE;
+        } catch (RuntimeException e) {
+            err.println("error: BindFailed: could not listen on " + host + ":" + port + " ("
+                    + e.getClass().getSimpleName() + ")");
+            err.flush();
+            return Transflux.EXIT_FAILURE;
+        }
+        server.awaitClose();
+        return Transflux.EXIT_OK;
+    }
+
+    /** {@code decompress/auto}, then {@code redact/pii} when those stages are registered. */
+    static String defaultPipeline(SortedSet<String> stages) {
+        List<String> parts = new ArrayList<>();
+        if (stages.contains("decompress/auto")) {
+            parts.add("decompress/auto");
+        }
+        if (stages.contains("redact/pii")) {
+            parts.add("redact/pii");
+        }
+        return String.join("|", parts);
+    }
+
+    private static Path samples() {
+        String home = System.getProperty("transflux.home");
+        return (home != null ? Path.of(home) : Path.of("")).resolve("samples").toAbsolutePath().normalize();
+    }
+
+    private void banner(PrintWriter out, LocalAccessPoint server, Path dir, AccessPointSpec dflt, String id, String secret)
+            throws IOException {
+        String ep = server.endpoint();
+        out.println("transflux serve: " + ep + "  (root " + dir + ", flavor " + dflt.flavor().id() + ", pipeline '"
+                + dflt.pipeline() + "', function " + (functionUrl == null ? "in-process" : "at " + functionUrl) + ")");
+        String example = exampleObject(dir);
+        if (example != null) {
+            out.println("try:   curl " + ep + "/" + example);
+            int slash = example.indexOf('/');
+            boolean defaults = id.equals(LocalAccessPoint.DEFAULT_ACCESS_KEY_ID)
+                    && secret.equals(LocalAccessPoint.DEFAULT_SECRET_ACCESS_KEY);
+            out.println("       " + (defaults ? "AWS_ACCESS_KEY_ID=" + id + " AWS_SECRET_ACCESS_KEY=" + secret + " " : "")
+                    + "aws s3api get-object --endpoint-url " + ep + " --bucket " + example.substring(0, slash)
+                    + " --key " + example.substring(slash + 1) + " /dev/stdout");
+        }
+        out.println("anonymous requests: " + (server.allowsAnonymous() ? "allowed" : "refused") + "; Ctrl-C stops.");
+        out.flush();
+    }
+
+    /** A bucket/key to show in the curl example, preferring a .gz object. */
+    private static @Nullable String exampleObject(Path dir) throws IOException {
+        List<String> found = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(dir, 3)) {
+            s.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString().replace('\\', '/'))
+                    .filter(k -> k.indexOf('/') > 0 && !k.startsWith(".")).sorted().forEach(found::add);
+        }
+        return found.stream().filter(k -> k.endsWith(".gz")).findFirst().orElse(found.isEmpty() ? null : found.get(0));
+    }
+
+    private CommandSpec spec() {
+        if (spec == null) {
+            throw new IllegalStateException("picocli did not inject the command spec");
+        }
+        return spec;
+    }
+}

@@ -1,0 +1,230 @@
+package io.transflux.connectors.accesspoint;
+
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The storage behind the access point: a bucket is a sub-folder of the root and an object is a regular file
+ * under it. Keys use {@code /}; dot segments and hidden top-level names are refused, so no request escapes the
+ * root. ETags are derived from size and modification time (cheap for multi-GiB files), not MD5.
+ */
+final class FileStore {
+
+    static final int DEFAULT_MAX_KEYS = 1000;
+    private static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
+            .withZone(ZoneOffset.UTC);
+
+    final Path root;
+
+    FileStore(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    /** A stored object's file and attributes. */
+    record Entry(String key, Path file, long size, Instant lastModified) {
+        String etag() {
+            return "\"" + Long.toHexString(size) + "-" + Long.toHexString(lastModified.toEpochMilli()) + "\"";
+        }
+    }
+
+    static boolean validBucket(String bucket) {
+        return bucket.matches("[a-z0-9][a-z0-9.-]{0,62}") && !bucket.contains("..");
+    }
+
+    @Nullable Path bucketDir(String bucket) {
+        if (!validBucket(bucket)) {
+            return null;
+        }
+        Path p = root.resolve(bucket);
+        return Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? p : null;
+    }
+
+    /** The object, or null when missing (also for keys that would leave the bucket). */
+    @Nullable Entry object(String bucket, String key) throws IOException {
+        Path dir = bucketDir(bucket);
+        if (dir == null || key.isEmpty() || key.startsWith("/") || key.contains("\\") || key.indexOf('\0') >= 0) {
+            return null;
+        }
+        for (String seg : key.split("/", -1)) {
+            if (seg.equals("..") || seg.equals(".")) {
+                return null;
+            }
+        }
+        Path f = dir.resolve(key).normalize();
+        if (!f.startsWith(dir) || !Files.isRegularFile(f)) {
+            return null;
+        }
+        BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
+        return new Entry(key, f, a.size(), a.lastModifiedTime().toInstant());
+    }
+
+    List<String> buckets() throws IOException {
+        List<String> out = new ArrayList<>();
+        try (Stream<Path> s = Files.list(root)) {
+            s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).filter(FileStore::validBucket).sorted()
+                    .forEach(out::add);
+        }
+        return out;
+    }
+
+    static String contentType(String key) {
+        String k = key.toLowerCase(Locale.ROOT);
+        String ext = k.substring(k.lastIndexOf('.') + 1);
+        return switch (ext) {
+            case "json" -> "application/json";
+            case "jsonl", "ndjson" -> "application/x-ndjson";
+            case "txt", "log", "md" -> "text/plain";
+            case "csv" -> "text/csv";
+            case "xml" -> "application/xml";
+            case "gz" -> "application/gzip";
+            case "zst" -> "application/zstd";
+            case "bz2" -> "application/x-bzip2";
+            case "zip" -> "application/zip";
+            case "jpg", "jpeg" -> "image/jpeg";
+            case "png" -> "image/png";
+            case "webp" -> "image/webp";
+            case "gif" -> "image/gif";
+            default -> "binary/octet-stream";
+        };
+    }
+
+    static String lastModified(Instant t) {
+        return DateTimeFormatter.RFC_1123_DATE_TIME.format(t.atOffset(ZoneOffset.UTC));
+    }
+
+    /**
+     * A ListObjects (v1) or ListObjectsV2 result document for {@code bucket} with the S3 query parameters
+     * {@code q} (prefix, delimiter, max-keys, marker / continuation-token / start-after, encoding-type,
+     * fetch-owner ignored).
+     */
+    String list(String bucket, Path dir, Map<String, String> q, boolean v2) throws IOException {
+        String prefix = q.getOrDefault("prefix", "");
+        String delimiter = q.getOrDefault("delimiter", "");
+        int maxKeys = DEFAULT_MAX_KEYS;
+        if (q.containsKey("max-keys")) {
+            try {
+                maxKeys = Math.max(0, Math.min(DEFAULT_MAX_KEYS, Integer.parseInt(q.get("max-keys"))));
+            } catch (NumberFormatException e) {
+                throw new PlatformError(400, "InvalidArgument", "max-keys: expected an integer");
+            }
+        }
+        boolean url = "url".equals(q.get("encoding-type"));
+        String after = v2 ? q.getOrDefault("start-after", "") : q.getOrDefault("marker", "");
+        String token = q.get("continuation-token");
+        if (v2 && token != null) {
+            after = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+        }
+        TreeSet<String> keys = new TreeSet<>();
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.filter(Files::isRegularFile).forEach(p -> keys.add(dir.relativize(p).toString().replace('\\', '/')));
+        }
+        StringBuilder contents = new StringBuilder();
+        TreeSet<String> common = new TreeSet<>();
+        int count = 0;
+        String last = null;
+        boolean truncated = false;
+        for (String key : keys.tailSet(after, false)) {
+            if (!key.startsWith(prefix)) {
+                continue;
+            }
+            String cp = null;
+            if (!delimiter.isEmpty()) {
+                int i = key.indexOf(delimiter, prefix.length());
+                if (i >= 0) {
+                    cp = key.substring(0, i + delimiter.length());
+                    if (common.contains(cp)) {
+                        continue;
+                    }
+                }
+            }
+            if (count == maxKeys) {
+                truncated = true;
+                break;
+            }
+            count++;
+            last = key;
+            if (cp != null) {
+                common.add(cp);
+                continue;
+            }
+            Entry e = object(bucket, key);
+            if (e == null) {
+                continue;
+            }
+            contents.append("<Contents><Key>").append(enc(key, url)).append("</Key><LastModified>")
+                    .append(ISO.format(e.lastModified())).append("</LastModified><ETag>")
+                    .append(PlatformError.escape(e.etag())).append("</ETag><Size>").append(e.size())
+                    .append("</Size><StorageClass>STANDARD</StorageClass></Contents>");
+        }
+        StringBuilder x = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
+                .append("<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">")
+                .append("<Name>").append(bucket).append("</Name><Prefix>").append(enc(prefix, url)).append("</Prefix>");
+        if (v2) {
+            if (token != null) {
+                x.append("<ContinuationToken>").append(PlatformError.escape(token)).append("</ContinuationToken>");
+            }
+            if (q.containsKey("start-after")) {
+                x.append("<StartAfter>").append(enc(q.get("start-after"), url)).append("</StartAfter>");
+            }
+            x.append("<KeyCount>").append(count).append("</KeyCount>");
+        } else {
+            x.append("<Marker>").append(enc(after, url)).append("</Marker>");
+        }
+        x.append("<MaxKeys>").append(maxKeys).append("</MaxKeys>");
+        if (!delimiter.isEmpty()) {
+            x.append("<Delimiter>").append(enc(delimiter, url)).append("</Delimiter>");
+        }
+        if (url) {
+            x.append("<EncodingType>url</EncodingType>");
+        }
+        x.append("<IsTruncated>").append(truncated).append("</IsTruncated>");
+        if (truncated && last != null) {
+            if (v2) {
+                x.append("<NextContinuationToken>")
+                        .append(Base64.getUrlEncoder().withoutPadding().encodeToString(last.getBytes(StandardCharsets.UTF_8)))
+                        .append("</NextContinuationToken>");
+            } else if (!delimiter.isEmpty()) {
+                x.append("<NextMarker>").append(enc(last, url)).append("</NextMarker>");
+            }
+        }
+        x.append(contents);
+        for (String cp : common) {
+            x.append("<CommonPrefixes><Prefix>").append(enc(cp, url)).append("</Prefix></CommonPrefixes>");
+        }
+        return x.append("</ListBucketResult>\n").toString();
+    }
+
+    String listBuckets() throws IOException {
+        StringBuilder x = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
+                .append("<ListAllMyBucketsResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">")
+                .append("<Owner><ID>local</ID><DisplayName>local</DisplayName></Owner><Buckets>");
+        for (String b : buckets()) {
+            Instant t = Files.getLastModifiedTime(root.resolve(b)).toInstant();
+            x.append("<Bucket><Name>").append(b).append("</Name><CreationDate>").append(ISO.format(t))
+                    .append("</CreationDate></Bucket>");
+        }
+        return x.append("</Buckets></ListAllMyBucketsResult>\n").toString();
+    }
+
+    private static String enc(String s, boolean url) {
+        return url ? URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20").replace("%2F", "/")
+                : PlatformError.escape(s);
+    }
+}

@@ -1,0 +1,368 @@
+package io.transflux.connectors.accesspoint;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AttributeKey;
+import io.transflux.connectors.HttpSourceOpener;
+import io.transflux.connectors.ObjectLambdaFunction;
+import io.transflux.connectors.http.HostGuard;
+import io.transflux.connectors.http.HttpSourceSpec;
+import io.transflux.connectors.oss.OssCredentials;
+import io.transflux.connectors.oss.OssObjectFc;
+import io.transflux.connectors.oss.OssWgorClient;
+import io.transflux.connectors.s3.AwsCredentials;
+import io.transflux.connectors.s3.S3ObjectLambda;
+import io.transflux.connectors.s3.S3WgorClient;
+import io.transflux.pipeline.Limits;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+
+/**
+ * A running local access point (S3 Object Lambda or OSS Object FC emulator) on one HTTP port.
+ *
+ * <p>Paths it answers: {@code GET/HEAD /{bucket}/{key}} (transformed through the function), {@code GET /{bucket}}
+ * (ListObjects / ListObjectsV2 through the function), {@code GET /} (ListBuckets, direct),
+ * {@code POST /WriteGetObjectResponse} (S3 WGOR, SigV4 {@code s3-object-lambda}),
+ * {@code POST /?x-oss-write-get-object-response} (OSS WGOR, V1/V4) and the internal object endpoint
+ * {@value #INTERNAL_PREFIX}{@code ...} that presigned input URLs point at.
+ *
+ * <table>
+ *   <caption>Defaults</caption>
+ *   <tr><th>Setting</th><th>Default</th></tr>
+ *   <tr><td>host</td><td>{@value #DEFAULT_HOST}</td></tr>
+ *   <tr><td>port</td><td>{@value #DEFAULT_PORT} (0 picks a free one)</td></tr>
+ *   <tr><td>credentials</td><td>{@value #DEFAULT_ACCESS_KEY_ID} / {@value #DEFAULT_SECRET_ACCESS_KEY}</td></tr>
+ *   <tr><td>region</td><td>{@value #DEFAULT_REGION} (S3), {@value #DEFAULT_OSS_REGION} (OSS V4 scope)</td></tr>
+ *   <tr><td>anonymous access</td><td>allowed when bound to a loopback address</td></tr>
+ *   <tr><td>function timeout</td><td>60 s ({@link #DEFAULT_FUNCTION_TIMEOUT}); then 500 {@code LambdaTimeout}</td></tr>
+ *   <tr><td>function</td><td>in-process function core; or an HTTP endpoint ({@link Builder#functionUrl})</td></tr>
+ * </table>
+ */
+public final class LocalAccessPoint implements AutoCloseable {
+
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 9000;
+    /** Documented local credentials: not a secret, only a default so that SigV4 clients work out of the box. */
+    public static final String DEFAULT_ACCESS_KEY_ID = "transflux";
+    public static final String DEFAULT_SECRET_ACCESS_KEY = "transflux-local-secret";
+    public static final String DEFAULT_REGION = "us-east-1";
+    public static final String DEFAULT_OSS_REGION = "cn-hangzhou";
+    public static final Duration DEFAULT_FUNCTION_TIMEOUT = Duration.ofSeconds(60);
+    /** Where the presigned input URLs point; bucket names cannot start with a dot. */
+    public static final String INTERNAL_PREFIX = "/.transflux/objects/";
+    public static final String LOGGER = "io.transflux.connectors.accesspoint";
+
+    static final AttributeKey<Map<String, String>> TRAILERS = AttributeKey.valueOf("transflux-wgor-trailers");
+    private static final System.Logger LOG = System.getLogger(LOGGER);
+
+    final FileStore store;
+    final Invocations invocations = new Invocations();
+    final AwsCredentials credentials;
+    private final String secret;
+    final String region;
+    final String ossRegion;
+    final boolean allowAnonymous;
+    final AccessPointSpec defaultAccessPoint;
+    final List<AccessPointSpec> accessPoints;
+    final Duration functionTimeout;
+    final Consumer<String> accessLog;
+    final Clock clock = Clock.systemUTC();
+    final String base;
+    final FunctionInvoker invoker;
+    private final DisposableServer server;
+    private final CallerFront caller;
+    private final WgorIntake wgor;
+    private final ObjectEndpoint objects;
+
+    private LocalAccessPoint(Builder b) {
+        this.store = new FileStore(Objects.requireNonNull(b.root, "root"));
+        this.credentials = b.credentials;
+        this.secret = b.secret;
+        this.region = b.region;
+        this.ossRegion = b.ossRegion;
+        this.allowAnonymous = b.allowAnonymous != null ? b.allowAnonymous : isLoopback(b.host);
+        this.defaultAccessPoint = b.defaultAccessPoint;
+        this.accessPoints = List.copyOf(b.accessPoints);
+        this.functionTimeout = b.functionTimeout;
+        this.accessLog = b.accessLog;
+        this.caller = new CallerFront(this);
+        this.wgor = new WgorIntake(this);
+        this.objects = new ObjectEndpoint(this);
+        this.server = HttpServer.create().host(b.host).port(b.port)
+                // Reactor Netty does not surface request trailers: keep the last content's trailer fields.
+                .doOnConnection(conn -> conn.addHandlerFirst("transflux-trailers", new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+                        if (msg instanceof LastHttpContent l && !l.trailingHeaders().isEmpty()) {
+                            Map<String, String> t = new java.util.LinkedHashMap<>();
+                            l.trailingHeaders().forEach(e -> t.put(e.getKey().toLowerCase(java.util.Locale.ROOT),
+                                    e.getValue()));
+                            ctx.channel().attr(TRAILERS).set(t);
+                        }
+                        super.channelRead(ctx, msg);
+                    }
+                }))
+                .handle(this::handle)
+                .bindNow(Duration.ofSeconds(10));
+        this.base = "http://" + hostLiteral(b.host) + ":" + server.port();
+        if (b.functionUrl != null) {
+            this.invoker = FunctionInvoker.remote(b.functionUrl, functionTimeout);
+        } else {
+            ObjectLambdaFunction fn = ObjectLambdaFunction.builder().limits(b.limits)
+                    .sourceOpener(HttpSourceOpener.create(HttpSourceSpec.builder()
+                            .hostGuard(HostGuard.publicOnly().allowLoopback()).build()))
+                    .build();
+            S3ObjectLambda s3 = S3ObjectLambda.create(fn, S3WgorClient.create(region, credentials).endpointOverride(base));
+            OssObjectFc oss = OssObjectFc.create(fn, OssWgorClient.create(new OssCredentials(credentials.accessKeyId(),
+                    b.secret, null)).endpointOverride(base).region(ossRegion).chunked(true));
+            this.invoker = FunctionInvoker.inProcess(s3, oss);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The bound port. */
+    public int port() {
+        return server.port();
+    }
+
+    /** {@code http://host:port}, the endpoint clients use. */
+    public String endpoint() {
+        return base;
+    }
+
+    /** Whether anonymous requests are answered. */
+    public boolean allowsAnonymous() {
+        return allowAnonymous;
+    }
+
+    /** Blocks until the server is closed. */
+    public void awaitClose() {
+        server.onDispose().block();
+    }
+
+    @Override
+    public void close() {
+        server.disposeNow(Duration.ofSeconds(5));
+    }
+
+    String secret() {
+        return secret;
+    }
+
+    /** The access point for {@code bucket}/{@code key}: the longest configured prefix, else the default one. */
+    AccessPointSpec accessPointFor(String bucket, String key) {
+        AccessPointSpec best = null;
+        for (AccessPointSpec ap : accessPoints) {
+            if (ap.covers(bucket, key) && (best == null || ap.prefix().length() > best.prefix().length())) {
+                best = ap;
+            }
+        }
+        return best != null ? best : defaultAccessPoint;
+    }
+
+    String newRequestId() {
+        return UUID.randomUUID().toString().replace("-", "").substring(0, 16).toUpperCase(java.util.Locale.ROOT);
+    }
+
+    private Publisher<Void> handle(HttpServerRequest req, HttpServerResponse res) {
+        Request r = Request.of(req);
+        AccessLog log = new AccessLog(r.method(), r.path().startsWith(INTERNAL_PREFIX) ? "(internal)" + r.path()
+                .substring(INTERNAL_PREFIX.length() - 1) : r.path());
+        Mono<Void> m;
+        try {
+            if (r.method().equals("POST") && r.path().equals("/WriteGetObjectResponse")) {
+                m = wgor.s3(req, res, r, log);
+            } else if (r.method().equals("POST") && r.path().equals("/") && r.query().containsKey("x-oss-write-get-object-response")) {
+                m = wgor.oss(req, res, r, log);
+            } else if (r.rawPath().startsWith(INTERNAL_PREFIX)) {
+                m = objects.serve(res, r, log);
+            } else if (r.method().equals("GET") || r.method().equals("HEAD")) {
+                m = caller.serve(req, res, r, log);
+            } else {
+                m = error(res, r, log, new PlatformError(405, "MethodNotAllowed",
+                        "The specified method is not allowed against this resource."));
+            }
+        } catch (PlatformError e) {
+            m = error(res, r, log, e);
+        }
+        return m.onErrorResume(PlatformError.class, e -> error(res, r, log, e))
+                .doFinally(s -> {
+                    if (log.status == 0) {
+                        log.status = res.status().code();
+                    }
+                    log.emit(accessLog);
+                });
+    }
+
+    /** An S3-style XML error (no body for HEAD). */
+    Mono<Void> error(HttpServerResponse res, Request r, AccessLog log, PlatformError e) {
+        if (res.hasSentHeaders()) {
+            return Mono.error(e);
+        }
+        log.status = e.status;
+        String id = newRequestId();
+        res.status(e.status).header("x-amz-request-id", id).header("x-oss-request-id", id)
+                .header("Content-Type", "application/xml");
+        if (r.method().equals("HEAD")) {
+            return res.header("Content-Length", "0").send().then();
+        }
+        byte[] xml = e.xml(id).getBytes(StandardCharsets.UTF_8);
+        log.bytesOut = xml.length;
+        log.firstByte();
+        return res.header("Content-Length", Integer.toString(xml.length))
+                .send(Mono.just(Unpooled.wrappedBuffer(xml))).then();
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private static String hostLiteral(String host) {
+        return host.contains(":") ? "[" + host + "]" : host;
+    }
+
+    static void logDebug(String line) {
+        LOG.log(System.Logger.Level.DEBUG, line);
+    }
+
+    @Override
+    public String toString() {
+        return "LocalAccessPoint{" + base + ", root=" + store.root + ", accessPoints=" + accessPoints.size() + '}';
+    }
+
+    /** Configures and starts a {@link LocalAccessPoint}. */
+    public static final class Builder {
+        private @Nullable Path root;
+        private String host = DEFAULT_HOST;
+        private int port = DEFAULT_PORT;
+        private AwsCredentials credentials = AwsCredentials.of(DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, null);
+        private String secret = DEFAULT_SECRET_ACCESS_KEY;
+        private String region = DEFAULT_REGION;
+        private String ossRegion = DEFAULT_OSS_REGION;
+        private @Nullable Boolean allowAnonymous;
+        private AccessPointSpec defaultAccessPoint = AccessPointSpec.builder().name("default-olap")
+                .features(EnumSet.allOf(Feature.class)).build();
+        private List<AccessPointSpec> accessPoints = new ArrayList<>();
+        private @Nullable URI functionUrl;
+        private Duration functionTimeout = DEFAULT_FUNCTION_TIMEOUT;
+        private Limits limits = Limits.defaults();
+        private Consumer<String> accessLog = line -> LOG.log(System.Logger.Level.INFO, line);
+
+        private Builder() {
+        }
+
+        /** The folder whose sub-folders are the buckets. Required. */
+        public Builder root(Path root) {
+            this.root = Objects.requireNonNull(root, "root");
+            return this;
+        }
+
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port: actual " + port + ", expected 0..65535");
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** The one key pair clients sign with (S3 SigV4 and OSS), also used by the in-process function. */
+        public Builder credentials(String accessKeyId, String secretAccessKey) {
+            this.credentials = AwsCredentials.of(accessKeyId, secretAccessKey, null);
+            this.secret = secretAccessKey;
+            return this;
+        }
+
+        public Builder region(String region) {
+            this.region = Objects.requireNonNull(region, "region");
+            return this;
+        }
+
+        public Builder ossRegion(String ossRegion) {
+            this.ossRegion = Objects.requireNonNull(ossRegion, "ossRegion");
+            return this;
+        }
+
+        /** Whether unsigned requests are answered; default: only when bound to loopback. */
+        public Builder allowAnonymous(boolean allow) {
+            this.allowAnonymous = allow;
+            return this;
+        }
+
+        /** The access point for objects no configured one covers (the flag-built one). */
+        public Builder defaultAccessPoint(AccessPointSpec spec) {
+            this.defaultAccessPoint = Objects.requireNonNull(spec, "spec");
+            return this;
+        }
+
+        public Builder accessPoints(List<AccessPointSpec> specs) {
+            this.accessPoints = new ArrayList<>(specs);
+            return this;
+        }
+
+        /** POST events to this HTTP function endpoint instead of running the function core in-process. */
+        public Builder functionUrl(@Nullable URI url) {
+            this.functionUrl = url;
+            return this;
+        }
+
+        /** How long the function has to complete its WGOR; then the caller gets 500 {@code LambdaTimeout}. */
+        public Builder functionTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("functionTimeout: actual " + timeout + ", expected > 0");
+            }
+            this.functionTimeout = timeout;
+            return this;
+        }
+
+        /** The in-process function's limits (output cap, deadline). */
+        public Builder limits(Limits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        /** Where access-log lines go; default: {@code System.Logger} {@value #LOGGER} at INFO. */
+        public Builder accessLog(Consumer<String> sink) {
+            this.accessLog = Objects.requireNonNull(sink, "sink");
+            return this;
+        }
+
+        /** Binds and starts serving. */
+        public LocalAccessPoint start() {
+            return new LocalAccessPoint(this);
+        }
+    }
+}

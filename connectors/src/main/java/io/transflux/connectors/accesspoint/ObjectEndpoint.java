@@ -1,0 +1,120 @@
+package io.transflux.connectors.accesspoint;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.netty.buffer.Unpooled;
+import io.transflux.connectors.s3.SigV4Check;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.http.server.HttpServerResponse;
+
+/**
+ * The internal object endpoint the presigned input URLs point at: {@code GET/HEAD
+ * {@value LocalAccessPoint#INTERNAL_PREFIX}{bucket}/{key}} serves the stored file (one {@code bytes} range,
+ * {@code If-Match}, {@code If-None-Match}) and {@code GET {@value LocalAccessPoint#INTERNAL_PREFIX}{bucket}}
+ * lists. Every request must carry a valid, unexpired SigV4 query signature made by this server, including the
+ * headers it signed; otherwise 403.
+ */
+final class ObjectEndpoint {
+
+    private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
+    private final LocalAccessPoint ap;
+
+    ObjectEndpoint(LocalAccessPoint ap) {
+        this.ap = ap;
+    }
+
+    Mono<Void> serve(HttpServerResponse res, Request r, AccessLog log) {
+        SigV4Check.Verdict v = SigV4Check.verifyQuery(r.method(), r.rawUri(), r.headers(), this::secret, ap.clock);
+        if (!v.valid() && r.method().equals("HEAD")) {
+            v = SigV4Check.verifyQuery("GET", r.rawUri(), r.headers(), this::secret, ap.clock);
+        }
+        if (!v.valid()) {
+            throw new PlatformError(403, v.status() == SigV4Check.Status.EXPIRED ? "AccessDenied" : "SignatureDoesNotMatch",
+                    v.status() == SigV4Check.Status.EXPIRED ? "Request has expired."
+                            : "The request signature we calculated does not match the signature you provided.");
+        }
+        String rest = r.path().substring(LocalAccessPoint.INTERNAL_PREFIX.length());
+        int slash = rest.indexOf('/');
+        String bucket = slash < 0 ? rest : rest.substring(0, slash);
+        String key = slash < 0 ? "" : rest.substring(slash + 1);
+        Path dir = ap.store.bucketDir(bucket);
+        if (dir == null) {
+            throw new PlatformError(404, "NoSuchBucket", "The specified bucket does not exist.");
+        }
+        if (key.isEmpty()) {
+            return Mono.fromCallable(() -> ap.store.list(bucket, dir, r.query(), "2".equals(r.query().get("list-type"))))
+                    .subscribeOn(Schedulers.boundedElastic())
+                    .flatMap(xml -> {
+                        byte[] b = xml.getBytes(StandardCharsets.UTF_8);
+                        log.status = 200;
+                        log.bytesOut = b.length;
+                        log.firstByte();
+                        return res.status(200).header("Content-Type", "application/xml")
+                                .header("Content-Length", Integer.toString(b.length))
+                                .send(Mono.just(Unpooled.wrappedBuffer(b))).then();
+                    });
+        }
+        FileStore.Entry e;
+        try {
+            e = ap.store.object(bucket, key);
+        } catch (IOException x) {
+            throw new PlatformError(500, "InternalError", "The object could not be read.");
+        }
+        if (e == null) {
+            throw new PlatformError(404, "NoSuchKey", "The specified key does not exist.");
+        }
+        String ifMatch = r.header("if-match");
+        if (ifMatch != null && !ifMatch.equals("*") && !ifMatch.equals(e.etag())) {
+            throw new PlatformError(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold");
+        }
+        String ifNone = r.header("if-none-match");
+        res.header("ETag", e.etag()).header("Last-Modified", FileStore.lastModified(e.lastModified()))
+                .header("Content-Type", FileStore.contentType(key)).header("Accept-Ranges", "bytes");
+        if (ifNone != null && (ifNone.equals("*") || ifNone.equals(e.etag()))) {
+            log.status = 304;
+            return res.status(304).send().then();
+        }
+        long start = 0;
+        long length = e.size();
+        int status = 200;
+        String range = r.header("range");
+        if (range != null) {
+            Matcher m = RANGE.matcher(range.trim());
+            if (m.matches() && !(m.group(1).isEmpty() && m.group(2).isEmpty())) {
+                long size = e.size();
+                if (m.group(1).isEmpty()) {
+                    long n = Long.parseLong(m.group(2));
+                    start = Math.max(0, size - n);
+                    length = size - start;
+                } else {
+                    start = Long.parseLong(m.group(1));
+                    long end = m.group(2).isEmpty() ? size - 1 : Math.min(size - 1, Long.parseLong(m.group(2)));
+                    length = end - start + 1;
+                }
+                if (start >= size || length <= 0) {
+                    res.header("Content-Range", "bytes */" + size);
+                    throw new PlatformError(416, "InvalidRange", "The requested range is not satisfiable");
+                }
+                status = 206;
+                res.header("Content-Range", "bytes " + start + "-" + (start + length - 1) + "/" + size);
+            }
+        }
+        log.status = status;
+        res.status(status).header("Content-Length", Long.toString(length));
+        if (r.method().equals("HEAD")) {
+            return res.send().then();
+        }
+        log.bytesOut = length;
+        log.firstByte();
+        return res.sendFile(e.file(), start, length).then();
+    }
+
+    private io.transflux.connectors.s3.@org.jspecify.annotations.Nullable AwsCredentials secret(String keyId) {
+        return keyId.equals(ap.credentials.accessKeyId()) ? ap.credentials : null;
+    }
+}

@@ -1,0 +1,130 @@
+package io.transflux.connectors.accesspoint;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.netty.buffer.Unpooled;
+import io.transflux.pipeline.ChecksumMismatchException;
+import io.transflux.pipeline.checksum.ChecksumAlgorithm;
+import io.transflux.pipeline.checksum.ChecksumTap;
+import io.transflux.pipeline.checksum.ChecksumValue;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerResponse;
+
+/**
+ * Answers the waiting caller from a WGOR: the forwarded status, headers ({@code x-amz-fwd-header-X} or
+ * {@code x-oss-fwd-header-X} become {@code X}), user metadata and {@code Content-Length}; an error code becomes an
+ * XML error document. The body streams from the WGOR request to the caller's socket with the caller's demand;
+ * when the caller asked for checksum mode, a forwarded checksum (header or chunked trailer) is verified as the
+ * bytes pass and a mismatch, like a WGOR body that breaks off, aborts the caller's response without a clean end.
+ */
+final class Relay {
+
+    private Relay() {
+    }
+
+    static Mono<Void> toCaller(LocalAccessPoint ap, HttpServerResponse res, Request r, AccessLog log, Flavor flavor,
+            Invocations.Arrival a, boolean checksumMode, long deadlineNanos) {
+        String fwd = flavor == Flavor.S3 ? "x-amz-fwd-header-" : "x-oss-fwd-header-";
+        String meta = flavor == Flavor.S3 ? "x-amz-meta-" : "x-oss-meta-";
+        String errorCode = a.header("x-amz-fwd-error-code");
+        String id = ap.newRequestId();
+        log.status = a.status();
+        res.status(a.status()).header(flavor == Flavor.S3 ? "x-amz-request-id" : "x-oss-request-id", id);
+        if (errorCode != null) {
+            String msg = a.headers().getOrDefault("x-amz-fwd-error-message", "");
+            return drain(a).then(Mono.defer(() -> {
+                byte[] xml = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + PlatformError.escape(errorCode)
+                        + "</Code><Message>" + PlatformError.escape(msg) + "</Message><RequestId>" + id
+                        + "</RequestId></Error>\n").getBytes(StandardCharsets.UTF_8);
+                log.bytesOut = xml.length;
+                log.firstByte();
+                return res.header("Content-Type", "application/xml").header("Content-Length", Integer.toString(xml.length))
+                        .send(Mono.just(Unpooled.wrappedBuffer(xml))).then();
+            })).doOnSuccess(v -> a.done().tryEmitEmpty()).doOnError(e -> a.done().tryEmitError(e));
+        }
+        String checksumName = null;
+        for (Map.Entry<String, String> e : a.headers().entrySet()) {
+            String k = e.getKey();
+            if (k.startsWith(fwd)) {
+                String name = k.substring(fwd.length());
+                res.header(name, e.getValue());
+                if (name.startsWith("x-amz-checksum-")) {
+                    checksumName = name;
+                }
+            } else if (k.startsWith(meta)) {
+                res.header(k, e.getValue());
+            }
+        }
+        String contentLength = a.header("content-length");
+        boolean errorBody = flavor == Flavor.OSS && a.status() >= 300;
+        if (errorBody && a.header("content-type") != null) {
+            res.header("Content-Type", a.header("content-type"));
+        }
+        String trailerName = null;
+        String announced = a.header("trailer");
+        if (announced != null && announced.toLowerCase(Locale.ROOT).trim().startsWith(fwd + "x-amz-checksum-")) {
+            trailerName = announced.toLowerCase(Locale.ROOT).trim();
+        }
+        if (contentLength != null) {
+            res.header("Content-Length", contentLength);
+        }
+        Flux<ByteBuffer> body = a.body();
+        if (checksumMode && (checksumName != null || trailerName != null)) {
+            body = verified(body, a, checksumName != null ? checksumName : trailerName.substring(fwd.length()),
+                    checksumName != null ? a.header(fwd + checksumName) : null, trailerName);
+        }
+        long remaining = Math.max(1, deadlineNanos - System.nanoTime());
+        AtomicBoolean late = new AtomicBoolean();
+        Flux<ByteBuffer> bounded = body
+                .takeUntilOther(Mono.delay(Duration.ofNanos(remaining)).doOnNext(x -> late.set(true)))
+                .concatWith(Mono.defer(() -> late.get() ? Mono.error(PlatformError.timeout()) : Mono.empty()));
+        if (r.method().equals("HEAD") || a.status() == 304) {
+            bounded = bounded.filter(b -> false);
+        }
+        return res.send(bounded.map(b -> {
+                    log.firstByte();
+                    log.bytesOut += b.remaining();
+                    return Unpooled.wrappedBuffer(b);
+                }))
+                .then()
+                .doOnSuccess(v -> a.done().tryEmitEmpty())
+                .doOnError(e -> {
+                    LocalAccessPoint.logDebug("caller response aborted: " + e.getClass().getSimpleName());
+                    a.done().tryEmitError(e);
+                })
+                .doOnCancel(() -> a.done().tryEmitError(new PlatformError(500, "InternalError", "The caller went away.")));
+    }
+
+    /** The body, failing before its end unless its checksum equals the forwarded header or trailer value. */
+    private static Flux<ByteBuffer> verified(Flux<ByteBuffer> body, Invocations.Arrival a, String checksumHeader,
+            @Nullable String headerValue, @Nullable String trailerName) {
+        ChecksumAlgorithm alg;
+        try {
+            alg = ChecksumAlgorithm.fromId(checksumHeader.substring("x-amz-checksum-".length()));
+        } catch (RuntimeException e) {
+            return body;
+        }
+        ChecksumTap tap = ChecksumTap.of(alg);
+        return tap.apply(body).concatWith(Mono.defer(() -> tap.results().flatMap(m -> {
+            String expected = headerValue != null ? headerValue
+                    : trailerName != null ? a.trailers().get().get(trailerName) : null;
+            ChecksumValue actual = m.get(alg);
+            if (expected == null || !actual.base64().equals(expected.trim())) {
+                return Mono.error(new ChecksumMismatchException(alg.id(), expected == null ? "(missing trailer)" : expected,
+                        actual.base64()));
+            }
+            return Mono.<ByteBuffer>empty();
+        })));
+    }
+
+    private static Mono<Void> drain(Invocations.Arrival a) {
+        return a.body().then();
+    }
+}
