@@ -112,6 +112,10 @@ final class RunCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             bar.finish();
             Throwable t = Exceptions.unwrap(e);
+            if ("-".equals(out) && brokenPipe(t)) {
+                // The reader of stdout went away (`| head`): end quietly, as tools killed by SIGPIPE do.
+                return EXIT_BROKEN_PIPE;
+            }
             PipelineException pe = PipelineException.wrap(t);
             String message = pe == t ? pe.getMessage() : t.getClass().getSimpleName() + ": " + t.getMessage();
             err.println("error: " + pe.code().code() + ": " + message);
@@ -125,6 +129,18 @@ final class RunCommand implements Callable<Integer> {
                 httpClient.dispose();
             }
         }
+    }
+
+    /** 128 + SIGPIPE, the status a shell reports for a writer whose reader closed the pipe. */
+    static final int EXIT_BROKEN_PIPE = 141;
+
+    private static boolean brokenPipe(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof java.io.IOException && c.getMessage() != null && c.getMessage().contains("Broken pipe")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private List<ChecksumAlgorithm> parseChecksums() {

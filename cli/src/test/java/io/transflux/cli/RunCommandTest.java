@@ -30,10 +30,12 @@ class RunCommandTest {
     }
 
     private static Result run(byte[] stdin, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                Transflux.class.getName()));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        if (Runtime.version().feature() >= 22) {
+            // What the jar's Enable-Native-Access manifest entry gives users; -cp runs need the flag.
+            cmd.add("--enable-native-access=ALL-UNNAMED");
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Transflux.class.getName()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).start();
         p.getOutputStream().write(stdin);
@@ -111,6 +113,22 @@ class RunCommandTest {
         assertThat(r.exit()).as(r.stderr()).isZero();
         assertThat(r.stdout()).isEqualTo(data);
         assertThat(r.stderr()).isEmpty();
+    }
+
+    @Test
+    void aClosedStdoutEndsQuietlyWithTheSigpipeStatus() throws Exception {
+        Path in = Files.write(dir.resolve("big"), random(8 << 20));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Transflux.class.getName(),
+                "run", "--pipeline", "", "--in", in.toString()));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.PIPE).start();
+        p.getInputStream().readNBytes(1000);
+        p.getInputStream().close();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(p.exitValue()).isEqualTo(RunCommand.EXIT_BROKEN_PIPE);
+        assertThat(err).doesNotContain("error:");
     }
 
     @Test
