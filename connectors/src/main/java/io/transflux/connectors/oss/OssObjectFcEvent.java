@@ -5,6 +5,7 @@ import java.util.Map;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import io.transflux.connectors.HeaderMapDeserializer;
 import io.transflux.connectors.Redactor;
 import org.jspecify.annotations.Nullable;
 
@@ -40,7 +41,7 @@ public record OssObjectFcEvent(
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record UserRequest(
             @JsonProperty("url") @Nullable String url,
-            @JsonProperty("headers") @JsonDeserialize(using = OssHeaderMapDeserializer.class)
+            @JsonProperty("headers") @JsonDeserialize(using = HeaderMapDeserializer.class)
             @Nullable Map<String, String> headers) {
 
         @Override

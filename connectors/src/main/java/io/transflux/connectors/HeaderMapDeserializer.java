@@ -1,4 +1,4 @@
-package io.transflux.connectors.s3;
+package io.transflux.connectors;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
  * of strings (MinIO serialises Go's {@code http.Header}); arrays are joined with {@code ", "}, which means
  * the same in HTTP.
  */
-final class HeaderMapDeserializer extends JsonDeserializer<Map<String, String>> {
+public final class HeaderMapDeserializer extends JsonDeserializer<Map<String, String>> {
 
     @Override
     public Map<String, String> deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
