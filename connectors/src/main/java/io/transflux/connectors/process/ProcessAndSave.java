@@ -1,5 +1,6 @@
 package io.transflux.connectors.process;
 
+import java.net.URLConnection;
 import java.util.Objects;
 import java.util.function.Predicate;
 
@@ -80,9 +81,22 @@ public final class ProcessAndSave {
             Pipeline pipeline = configured.then(request.pipeline(registry));
             String bucket = saveAs.targetBucket(sourceBucket, allowedBuckets);
             return source.open()
-                    .flatMap(in -> sinks.sink(bucket, saveAs.object()).write(pipeline.apply(in, limits)))
+                    .flatMap(in -> sinks.sink(bucket, saveAs.object()).write(withType(pipeline.apply(in, limits),
+                            saveAs.object())))
                     .map(r -> new ProcessResult(bucket, r.bytesWritten(), saveAs.object(), ProcessResult.OK));
         });
+    }
+
+    /**
+     * Like OSS, a saved object whose type the pipeline cannot tell up front (an image stage keeps the source
+     * format, known only once sniffed) gets the type its name's extension implies.
+     */
+    private static ObjectStream withType(ObjectStream out, String object) {
+        if (out.metadata().contentType() != null) {
+            return out;
+        }
+        String guessed = URLConnection.guessContentTypeFromName(object);
+        return guessed == null ? out : out.mapMetadata(b -> b.contentType(guessed));
     }
 
     @Override

@@ -90,6 +90,11 @@ public final class S3Store implements StoreEndpoint {
         return new S3Store(region, credentials, endpointOverride, clock);
     }
 
+    /** Whether requests go to an explicitly configured endpoint rather than AWS. */
+    public boolean hasEndpointOverride() {
+        return endpointOverride != null;
+    }
+
     public String region() {
         return region;
     }
