@@ -10,34 +10,47 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import io.transflux.connectors.upload.StoreEndpoint;
+import org.jspecify.annotations.Nullable;
+
 /**
  * OSS request signatures for WriteGetObjectResponse, written from the documentation (protocols.md §3.5, §3.6)
- * and checked in tests against {@code aliyun-sdk-oss}'s V1 and V4 signers on identical requests. The resource
- * is always {@code /} with the sub-resource {@value #SUBRESOURCE}.
+ * and checked in tests against {@code aliyun-sdk-oss}'s V1 and V4 signers on identical requests: WGOR (resource
+ * {@code /} with the sub-resource {@value #SUBRESOURCE}) and object requests ({@code /<bucket>/<key>}).
  */
 public enum OssSigner {
 
     /** {@code Authorization: OSS <AccessKeyId>:<Base64(HMAC-SHA1)>} over verb, MD5, type, Date, x-oss-*, resource. */
     V1 {
         @Override
-        void sign(Map<String, String> headers, OssCredentials c, String region, Instant now) {
+        void sign(String method, String resource, SortedMap<String, @Nullable String> query, Map<String, String> headers,
+                OssCredentials c, String region, Instant now) {
             headers.put("Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(now.atOffset(ZoneOffset.UTC)));
             if (c.securityToken() != null) {
                 headers.put("x-oss-security-token", c.securityToken());
             }
-            StringBuilder sts = new StringBuilder("POST\n")
+            StringBuilder sts = new StringBuilder(method).append('\n')
                     .append(get(headers, "content-md5")).append('\n')
                     .append(get(headers, "content-type")).append('\n')
                     .append(headers.get("Date")).append('\n');
             for (Map.Entry<String, String> e : ossHeaders(headers).entrySet()) {
                 sts.append(e.getKey()).append(':').append(e.getValue()).append('\n');
             }
-            sts.append("/?").append(SUBRESOURCE);
+            sts.append(resource);
+            char sep = '?';
+            for (Map.Entry<String, @Nullable String> e : query.entrySet()) {
+                sts.append(sep).append(e.getKey());
+                if (e.getValue() != null && !e.getValue().isEmpty()) {
+                    sts.append('=').append(e.getValue());
+                }
+                sep = '&';
+            }
             String sig = Base64.getEncoder().encodeToString(hmac("HmacSHA1",
                     c.accessKeySecret().getBytes(StandardCharsets.UTF_8), sts.toString()));
             headers.put("Authorization", "OSS " + c.accessKeyId() + ":" + sig);
@@ -47,7 +60,8 @@ public enum OssSigner {
     /** {@code OSS4-HMAC-SHA256} with {@code x-oss-content-sha256: UNSIGNED-PAYLOAD}. */
     V4 {
         @Override
-        void sign(Map<String, String> headers, OssCredentials c, String region, Instant now) {
+        void sign(String method, String resource, SortedMap<String, @Nullable String> query, Map<String, String> headers,
+                OssCredentials c, String region, Instant now) {
             String dateTime = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").format(now.atOffset(ZoneOffset.UTC));
             String date = dateTime.substring(0, 8);
             headers.put("x-oss-date", dateTime);
@@ -64,7 +78,20 @@ public enum OssSigner {
             if (!md5.isEmpty()) {
                 signed.put("content-md5", md5);
             }
-            StringBuilder canonical = new StringBuilder("POST\n/\n").append(SUBRESOURCE).append('\n');
+            StringBuilder canonical = new StringBuilder(method).append('\n')
+                    .append(StoreEndpoint.encode(resource, true)).append('\n');
+            TreeMap<String, String> params = new TreeMap<>();
+            query.forEach((k, v) -> params.put(StoreEndpoint.encode(k.trim(), false),
+                    v == null ? "" : StoreEndpoint.encode(v.trim(), false)));
+            String sep = "";
+            for (Map.Entry<String, String> e : params.entrySet()) {
+                canonical.append(sep).append(e.getKey());
+                if (!e.getValue().isEmpty()) {
+                    canonical.append('=').append(e.getValue());
+                }
+                sep = "&";
+            }
+            canonical.append('\n');
             for (Map.Entry<String, String> e : signed.entrySet()) {
                 canonical.append(e.getKey()).append(':').append(e.getValue()).append('\n');
             }
@@ -86,10 +113,21 @@ public enum OssSigner {
     public static final String SUBRESOURCE = "x-oss-write-get-object-response";
 
     /**
-     * Adds the date, token and {@code Authorization} headers to {@code headers} (names as given, values
-     * trimmed when signed).
+     * Adds the date, token and {@code Authorization} headers of a WGOR request to {@code headers} (names as
+     * given, values trimmed when signed).
      */
-    abstract void sign(Map<String, String> headers, OssCredentials credentials, String region, Instant now);
+    void sign(Map<String, String> headers, OssCredentials credentials, String region, Instant now) {
+        SortedMap<String, @Nullable String> q = new TreeMap<>();
+        q.put(SUBRESOURCE, null);
+        sign("POST", "/", q, headers, credentials, region, now);
+    }
+
+    /**
+     * Signs any request: {@code resource} is {@code /} or {@code /<bucket>/<key>}, not encoded; {@code query}
+     * holds the sub-resources ({@code uploads}, {@code partNumber}, {@code uploadId}), not encoded.
+     */
+    abstract void sign(String method, String resource, SortedMap<String, @Nullable String> query,
+            Map<String, String> headers, OssCredentials credentials, String region, Instant now);
 
     /** {@code v1} or {@code v4}, any case. */
     public static OssSigner fromId(String id) {

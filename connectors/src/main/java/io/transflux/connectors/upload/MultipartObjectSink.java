@@ -93,6 +93,8 @@ public final class MultipartObjectSink implements ObjectSink {
     private final class Upload {
         private final ObjectMetadata metadata;
         private @Nullable String uploadId;
+        /** Cached: a cancelled write still learns the id of an upload it started, so that it can abort it. */
+        private @Nullable Mono<String> initiation;
         private final List<String> etags = new ArrayList<>();
         private long bytes;
         private boolean put;
@@ -104,22 +106,24 @@ public final class MultipartObjectSink implements ObjectSink {
 
         Mono<Void> accept(List<ByteBuffer> part) {
             long size = StoreHttp.length(part);
-            if (uploadId == null && etags.isEmpty() && size < spec.partSize()) {
+            if (initiation == null && etags.isEmpty() && size < spec.partSize()) {
                 return putObject(part, size);
             }
             if (etags.size() >= spec.maxParts()) {
                 return Mono.error(new LimitExceededException("parts", spec.maxParts(), etags.size() + 1L, "parts",
                         "raise the part size (now " + spec.partSize() + " bytes)"));
             }
-            Mono<Void> init = uploadId != null ? Mono.empty() : initiate();
-            return init.then(Mono.defer(() -> uploadPart(part, size)));
+            if (initiation == null) {
+                initiation = initiate().cache();
+            }
+            return initiation.then(Mono.defer(() -> uploadPart(part, size)));
         }
 
         Mono<SinkResult> finish() {
             if (put) {
                 return Mono.just(result());
             }
-            if (uploadId == null) {
+            if (initiation == null) {
                 return putObject(List.of(), 0).thenReturn(result());
             }
             return complete().thenReturn(result());
@@ -138,7 +142,7 @@ public final class MultipartObjectSink implements ObjectSink {
             }).then();
         }
 
-        private Mono<Void> initiate() {
+        private Mono<String> initiate() {
             SortedMap<String, @Nullable String> q = new TreeMap<>();
             q.put("uploads", null);
             Map<String, String> h = objectHeaders();
@@ -149,7 +153,7 @@ public final class MultipartObjectSink implements ObjectSink {
                     return Mono.error(new SinkException("InitiateMultipartUpload: the answer has no UploadId", null));
                 }
                 uploadId = id;
-                return Mono.empty();
+                return Mono.just(id);
             });
         }
 
@@ -186,14 +190,17 @@ public final class MultipartObjectSink implements ObjectSink {
                     });
         }
 
+        /** Aborts the upload if one was started, waiting for a still running initiation to learn its id. */
         Mono<Void> abort() {
-            String id = uploadId;
-            if (id == null || completed) {
+            Mono<String> started = initiation;
+            if (started == null || completed) {
                 return Mono.empty();
             }
-            Map<String, String> h = new LinkedHashMap<>();
-            StoreHttp.withLength(h, 0);
-            return send("AbortMultipartUpload", "DELETE", uploadQuery(), h, List.of())
+            return started.flatMap(id -> {
+                        Map<String, String> h = new LinkedHashMap<>();
+                        StoreHttp.withLength(h, 0);
+                        return send("AbortMultipartUpload", "DELETE", uploadQuery(), h, List.of());
+                    })
                     .then()
                     .onErrorResume(e -> Mono.empty()); // the original failure is what the caller must see
         }
