@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
         versionProvider = Transflux.Version.class,
         description = "Backpressured object-transformation pipelines for S3 Object Lambda and OSS Object FC.",
         subcommands = {RunCommand.class, InvokeCommand.class, ProcessCommand.class,
-                CommandLine.HelpCommand.class})
+                CallbackServerCommand.class, CommandLine.HelpCommand.class})
 public final class Transflux {
 
     public static final int EXIT_OK = 0;
