@@ -50,6 +50,7 @@ final class FakeOssServer implements AutoCloseable {
     final List<String> requests = new CopyOnWriteArrayList<>();
     final AtomicInteger signatureMismatches = new AtomicInteger();
     final AtomicInteger aborts = new AtomicInteger();
+    final java.util.concurrent.atomic.AtomicLong partBytes = new java.util.concurrent.atomic.AtomicLong();
     private final AtomicInteger ids = new AtomicInteger();
 
     FakeOssServer(OssCredentials credentials) {
@@ -104,6 +105,7 @@ final class FakeOssServer implements AutoCloseable {
         if (method.equals("PUT") && query.containsKey("partNumber")) {
             int n = Integer.parseInt(query.get("partNumber"));
             parts.put(n, body);
+            partBytes.addAndGet(body.length);
             return res.header("ETag", "\"part" + n + "\"").send();
         }
         if (method.equals("DELETE")) {

@@ -75,6 +75,23 @@ class OssMultipartSinkTest {
     }
 
     @Test
+    void holdsAtMostTwoPartsAheadOfWhatTheStoreReceived() {
+        byte[] data = random(8 * PART + 3, 5);
+        java.util.concurrent.atomic.AtomicLong emitted = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong maxAhead = new java.util.concurrent.atomic.AtomicLong();
+        Flux<ByteBuffer> counted = chunks(data).doOnNext(b -> {
+            long ahead = emitted.addAndGet(b.remaining()) - oss.partBytes.get();
+            maxAhead.accumulateAndGet(ahead, Math::max);
+        });
+
+        oss.store().sink("bkt", "bounded", SPEC).write(ObjectStream.of(counted)).block(TIMEOUT);
+
+        assertThat(oss.objects.get("/bkt/bounded")).isEqualTo(data);
+        // one part uploading, one filled and queued, each at most a chunk over the part size, plus the chunk now
+        assertThat(maxAhead.get()).isGreaterThan(PART).isLessThanOrEqualTo(2L * (PART + 65536) + 65536);
+    }
+
+    @Test
     void smallAndEmptyObjectsGoAsOnePutObject() {
         byte[] data = random(100, 2);
 
