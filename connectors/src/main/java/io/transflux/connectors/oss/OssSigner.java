@@ -8,9 +8,10 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.List;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -19,24 +20,27 @@ import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import io.transflux.connectors.upload.StoreEndpoint;
 import org.jspecify.annotations.Nullable;
 
 /**
- * OSS request signatures for WriteGetObjectResponse, written from the documentation (protocols.md §3.5, §3.6)
- * and checked in tests against {@code aliyun-sdk-oss}'s V1 and V4 signers on identical requests. The resource
- * is always {@code /} with the sub-resource {@value #SUBRESOURCE}.
+ * OSS request signatures, written from the documentation (protocols.md §3.5, §3.6) and checked in tests
+ * against {@code aliyun-sdk-oss}'s V1 and V4 signers on identical requests: WGOR (resource {@code /} with the
+ * sub-resource {@value #SUBRESOURCE}) and object requests ({@code /<bucket>/<key>}). The same code verifies
+ * received signatures for the local access point.
  */
 public enum OssSigner {
 
     /** {@code Authorization: OSS <AccessKeyId>:<Base64(HMAC-SHA1)>} over verb, MD5, type, Date, x-oss-*, resource. */
     V1 {
         @Override
-        void sign(Map<String, String> headers, OssCredentials c, String region, Instant now) {
+        void sign(String method, String resource, SortedMap<String, @Nullable String> query, Map<String, String> headers,
+                OssCredentials c, String region, Instant now) {
             headers.put("Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(now.atOffset(ZoneOffset.UTC)));
             if (c.securityToken() != null) {
                 headers.put("x-oss-security-token", c.securityToken());
             }
-            String sig = v1Signature("POST", "/?" + SUBRESOURCE, headers, c.accessKeySecret());
+            String sig = v1Signature(method, resource + v1Query(query), headers, c.accessKeySecret());
             headers.put("Authorization", "OSS " + c.accessKeyId() + ":" + sig);
         }
     },
@@ -44,7 +48,8 @@ public enum OssSigner {
     /** {@code OSS4-HMAC-SHA256} with {@code x-oss-content-sha256: UNSIGNED-PAYLOAD}. */
     V4 {
         @Override
-        void sign(Map<String, String> headers, OssCredentials c, String region, Instant now) {
+        void sign(String method, String resource, SortedMap<String, @Nullable String> query, Map<String, String> headers,
+                OssCredentials c, String region, Instant now) {
             String dateTime = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").format(now.atOffset(ZoneOffset.UTC));
             String date = dateTime.substring(0, 8);
             headers.put("x-oss-date", dateTime);
@@ -53,7 +58,7 @@ public enum OssSigner {
                 headers.put("x-oss-security-token", c.securityToken());
             }
             String scope = date + "/" + region + "/oss/aliyun_v4_request";
-            String sig = v4Signature(headers, List.of(), c.accessKeySecret(), region, dateTime);
+            String sig = v4Signature(method, resource, query, headers, List.of(), c.accessKeySecret(), region, dateTime);
             headers.put("Authorization", "OSS4-HMAC-SHA256 Credential=" + c.accessKeyId() + "/" + scope
                     + ",Signature=" + sig);
         }
@@ -62,20 +67,29 @@ public enum OssSigner {
     /** The WGOR sub-resource, signed without a value. */
     public static final String SUBRESOURCE = "x-oss-write-get-object-response";
 
+    private static final Pattern V1_AUTH = Pattern.compile("OSS ([^:]+):(\\S+)");
+    private static final Pattern V4_AUTH = Pattern.compile(
+            "OSS4-HMAC-SHA256 Credential=([^/]+)/(\\d{8})/([^/]+)/oss/aliyun_v4_request(?:,\\s*AdditionalHeaders=([^,]+))?,\\s*Signature=([0-9a-f]{64})");
+
     /**
-     * Adds the date, token and {@code Authorization} headers to {@code headers} (names as given, values
-     * trimmed when signed).
+     * Adds the date, token and {@code Authorization} headers of a WGOR request to {@code headers} (names as
+     * given, values trimmed when signed).
      */
-    abstract void sign(Map<String, String> headers, OssCredentials credentials, String region, Instant now);
+    void sign(Map<String, String> headers, OssCredentials credentials, String region, Instant now) {
+        sign("POST", "/", wgorQuery(), headers, credentials, region, now);
+    }
+
+    /**
+     * Signs any request: {@code resource} is {@code /} or {@code /<bucket>/<key>}, not encoded; {@code query}
+     * holds the sub-resources ({@code uploads}, {@code partNumber}, {@code uploadId}), not encoded.
+     */
+    abstract void sign(String method, String resource, SortedMap<String, @Nullable String> query,
+            Map<String, String> headers, OssCredentials credentials, String region, Instant now);
 
     /** {@code v1} or {@code v4}, any case. */
     public static OssSigner fromId(String id) {
         return valueOf(id.trim().toUpperCase(Locale.ROOT));
     }
-
-    private static final Pattern V1_AUTH = Pattern.compile("OSS ([^:]+):(\\S+)");
-    private static final Pattern V4_AUTH = Pattern.compile(
-            "OSS4-HMAC-SHA256 Credential=([^/]+)/(\\d{8})/([^/]+)/oss/aliyun_v4_request(?:,\\s*AdditionalHeaders=([^,]+))?,\\s*Signature=([0-9a-f]{64})");
 
     /**
      * Whether a received WriteGetObjectResponse request carries a valid V1 or V4 signature, recomputed with the
@@ -106,13 +120,34 @@ public enum OssSigner {
                 return false;
             }
             List<String> additional = v4.group(4) == null ? List.of() : List.of(v4.group(4).split(";"));
-            return equal(v4Signature(headers, additional, c.accessKeySecret(), v4.group(3), dateTime), v4.group(5));
+            return equal(v4Signature("POST", "/", wgorQuery(), headers, additional, c.accessKeySecret(), v4.group(3),
+                    dateTime), v4.group(5));
         }
         return false;
     }
 
+    private static SortedMap<String, @Nullable String> wgorQuery() {
+        SortedMap<String, @Nullable String> q = new TreeMap<>();
+        q.put(SUBRESOURCE, null);
+        return q;
+    }
+
     private static boolean equal(String a, String b) {
         return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** {@code ?a&b=c} in the order given (sub-resources sorted by the caller's map), or empty. */
+    private static String v1Query(SortedMap<String, @Nullable String> query) {
+        StringBuilder sb = new StringBuilder();
+        char sep = '?';
+        for (Map.Entry<String, @Nullable String> e : query.entrySet()) {
+            sb.append(sep).append(e.getKey());
+            if (e.getValue() != null && !e.getValue().isEmpty()) {
+                sb.append('=').append(e.getValue());
+            }
+            sep = '&';
+        }
+        return sb.toString();
     }
 
     private static String v1Signature(String verb, String resource, Map<String, String> headers, String secret) {
@@ -128,8 +163,8 @@ public enum OssSigner {
                 sts.toString()));
     }
 
-    private static String v4Signature(Map<String, String> headers, List<String> additional, String secret, String region,
-            String dateTime) {
+    private static String v4Signature(String method, String resource, SortedMap<String, @Nullable String> query,
+            Map<String, String> headers, List<String> additional, String secret, String region, String dateTime) {
         String date = dateTime.substring(0, 8);
         TreeMap<String, String> signed = ossHeaders(headers);
         String type = get(headers, "content-type");
@@ -143,7 +178,20 @@ public enum OssSigner {
         for (String name : additional) {
             signed.put(name.toLowerCase(Locale.ROOT), get(headers, name));
         }
-        StringBuilder canonical = new StringBuilder("POST\n/\n").append(SUBRESOURCE).append('\n');
+        StringBuilder canonical = new StringBuilder(method).append('\n')
+                .append(StoreEndpoint.encode(resource, true)).append('\n');
+        TreeMap<String, String> params = new TreeMap<>();
+        query.forEach((k, v) -> params.put(StoreEndpoint.encode(k.trim(), false),
+                v == null ? "" : StoreEndpoint.encode(v.trim(), false)));
+        String sep = "";
+        for (Map.Entry<String, String> e : params.entrySet()) {
+            canonical.append(sep).append(e.getKey());
+            if (!e.getValue().isEmpty()) {
+                canonical.append('=').append(e.getValue());
+            }
+            sep = "&";
+        }
+        canonical.append('\n');
         for (Map.Entry<String, String> e : signed.entrySet()) {
             canonical.append(e.getKey()).append(':').append(e.getValue()).append('\n');
         }

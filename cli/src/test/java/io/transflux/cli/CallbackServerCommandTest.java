@@ -1,0 +1,151 @@
+package io.transflux.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import javax.imageio.ImageIO;
+
+import io.transflux.connectors.callback.HttpKeyResolver;
+import io.transflux.connectors.s3.S3MockServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * {@code transflux callback-server} in a child JVM: a signed callback (our key, served locally) for an uploaded
+ * JPEG in S3Mock makes it save a 100-pixel-wide thumbnail; a tampered one gets 403 and no thumbnail.
+ */
+class CallbackServerCommandTest {
+
+    static S3MockServer s3mock;
+    static S3Client client;
+    static KeyPair pair;
+    static DisposableServer keyServer;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        s3mock = S3MockServer.start();
+        client = s3mock.client();
+        client.createBucket(b -> b.bucket("uploads"));
+        client.putObject(b -> b.bucket("uploads").key("in/cat.jpg").contentType("image/jpeg"),
+                RequestBody.fromBytes(ProcessCommandTest.jpeg(400, 200)));
+        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+        g.initialize(1024);
+        pair = g.generateKeyPair();
+        String pem = HttpKeyResolver.toPem(pair.getPublic());
+        keyServer = HttpServer.create().host("127.0.0.1").port(0)
+                .route(r -> r.get("/key.pem", (req, res) -> res.sendString(Mono.just(pem))))
+                .bindNow(Duration.ofSeconds(10));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (keyServer != null) {
+            keyServer.disposeNow(Duration.ofSeconds(10));
+        }
+        if (client != null) {
+            client.close();
+        }
+        if (s3mock != null) {
+            s3mock.close();
+        }
+    }
+
+    static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    static String sign(String text) throws Exception {
+        Signature s = Signature.getInstance("MD5withRSA");
+        s.initSign(pair.getPrivate());
+        s.update(text.getBytes(StandardCharsets.UTF_8));
+        return Base64.getEncoder().encodeToString(s.sign());
+    }
+
+    @Test
+    void signedCallbackProducesAThumbnailAndATamperedOneIsRefused() throws Exception {
+        int port = freePort();
+        String keyHost = "127.0.0.1:" + keyServer.port();
+        Path log = dir.resolve("stderr.log");
+        ProcessBuilder pb = new ProcessBuilder(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Transflux.class.getName(),
+                "callback-server", "--port", Integer.toString(port), "--journal", dir.resolve("journal").toString(),
+                "--allow-key-host", keyHost, "--process", "image/resize,w_100", "--target-prefix", "thumbs/",
+                "--endpoint", s3mock.endpoint()))
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("AWS_ACCESS_KEY_ID", S3MockServer.ACCESS_KEY);
+        pb.environment().put("AWS_SECRET_ACCESS_KEY", S3MockServer.SECRET_KEY);
+        pb.environment().put("AWS_REGION", "us-east-1");
+        Process p = pb.start();
+        try {
+            long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!Files.readString(log).contains("listening on")) {
+                assertThat(p.isAlive()).as(Files.readString(log)).isTrue();
+                assertThat(System.nanoTime()).as("server started").isLessThan(end);
+                Thread.sleep(100);
+            }
+            String body = "bucket=uploads&object=in%2Fcat.jpg&etag=%22abc%22&size=1";
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            HttpRequest.Builder req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/callback"))
+                    .timeout(Duration.ofSeconds(5))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .header("x-oss-pub-key-url", Base64.getEncoder().encodeToString(
+                            ("http://" + keyHost + "/key.pem").getBytes(StandardCharsets.UTF_8)));
+
+            HttpResponse<String> tampered = http.send(req.copy().header("Authorization", sign("/callback\n" + body))
+                    .POST(HttpRequest.BodyPublishers.ofString(body.replace("size=1", "size=2"))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> ok = http.send(req.copy().header("Authorization", sign("/callback\n" + body))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(tampered.statusCode()).isEqualTo(403);
+            assertThat(ok.statusCode()).as(Files.readString(log)).isEqualTo(200);
+            assertThat(ok.body()).isEqualTo("{\"Status\":\"OK\"}");
+            byte[] thumb = null;
+            end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (thumb == null) {
+                try {
+                    thumb = client.getObjectAsBytes(b -> b.bucket("uploads").key("thumbs/in/cat.jpg")).asByteArray();
+                } catch (software.amazon.awssdk.services.s3.model.NoSuchKeyException notYet) {
+                    assertThat(System.nanoTime()).as(Files.readString(log)).isLessThan(end);
+                    Thread.sleep(200);
+                }
+            }
+            assertThat(ImageIO.read(new ByteArrayInputStream(thumb)).getWidth()).isEqualTo(100);
+            assertThat(Files.readString(log)).contains("saved {\"bucket\":\"uploads\"");
+        } finally {
+            p.destroy();
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+}

@@ -1,0 +1,15 @@
+/**
+ * The receiving side of OSS upload callbacks (protocols.md §5, reliability.md §9).
+ * {@link io.transflux.connectors.callback.CallbackVerifier} checks the RSA signature OSS puts on a callback:
+ * the public-key URL must pass a {@link io.transflux.connectors.callback.KeyUrlPolicy} (only
+ * {@code gosspublic.alicdn.com}, fetched over https, plus explicitly configured local hosts), keys come from a
+ * {@link io.transflux.connectors.callback.KeyResolver} with a timeout and a bounded cache, and the signature is
+ * {@code MD5withRSA} over the URL-decoded path, the query, a newline and the body.
+ * {@link io.transflux.connectors.callback.CallbackServer} answers verified callbacks with JSON inside the 5 s
+ * budget, journals accepted jobs to disk before answering, runs each (bucket, object, ETag) once and replays
+ * unfinished jobs at start-up.
+ */
+@NullMarked
+package io.transflux.connectors.callback;
+
+import org.jspecify.annotations.NullMarked;
