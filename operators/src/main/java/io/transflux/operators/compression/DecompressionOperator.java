@@ -12,6 +12,7 @@ import io.transflux.pipeline.Limits;
 import io.transflux.pipeline.ObjectMetadata;
 import io.transflux.pipeline.ObjectStream;
 import io.transflux.pipeline.Operator;
+import io.transflux.pipeline.RangeReader;
 import io.transflux.pipeline.StageSpec;
 import io.transflux.pipeline.UnsupportedFormatException;
 import reactor.core.publisher.Flux;
@@ -54,7 +55,10 @@ final class DecompressionOperator implements Operator {
     @Override
     public ObjectStream apply(ObjectStream input, Limits limits) {
         DecodeLimits decodeLimits = new DecodeLimits(spec.action, spec, limits);
-        Flux<ByteBuffer> content = format != null
+        RangeReader ranges = input.rangeReader().orElse(null);
+        Flux<ByteBuffer> content = format == Format.ZIP && ranges != null
+                ? ZipRangedReading.decode(input.content(), ranges, spec, decodeLimits, worker)
+                : format != null
                 ? decode(input.content(), format, decodeLimits)
                 : FormatSniffer.sniff(input.content(), (first, flux) -> {
                     Format f = first != null ? Format.sniff(first, first.length) : null;
