@@ -91,7 +91,9 @@ final class RunCommand implements Callable<Integer> {
             source().open()
                     .flatMap(src -> {
                         bar.total(src.metadata().contentLength());
-                        ObjectStream counted = src.mapContent(c -> c.doOnNext(b -> bar.read(b.remaining())));
+                        ObjectStream observed = src.mapContent(c -> c.doOnNext(b -> bar.read(b.remaining())));
+                        // Counting leaves the bytes as they are, so the source's range reader still fits them.
+                        ObjectStream counted = src.rangeReader().map(observed::withRangeReader).orElse(observed);
                         ObjectStream result = p.apply(counted, limits);
                         if (tap != null) {
                             result = result.mapContent(tap);

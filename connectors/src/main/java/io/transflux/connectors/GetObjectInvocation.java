@@ -70,8 +70,10 @@ final class GetObjectInvocation {
     }
 
     private Mono<Void> respond(ObjectStream src, @Nullable RangeRequest range, ChecksumDelivery delivery) {
-        ObjectStream out = fn.pipeline.apply(
-                src.mapContent(c -> c.doOnNext(b -> bytesIn.addAndGet(b.remaining()))), fn.limits);
+        ObjectStream observed = src.mapContent(c -> c.doOnNext(b -> bytesIn.addAndGet(b.remaining())));
+        // Counting leaves the bytes as they are, so the source's range reader still fits them.
+        ObjectStream out = fn.pipeline.apply(src.rangeReader().map(observed::withRangeReader).orElse(observed),
+                fn.limits);
         ObjectMetadata meta = out.metadata();
         OptionalLong total = meta.contentLength();
         Flux<ByteBuffer> content = out.content();

@@ -2,8 +2,11 @@ package io.transflux.pipeline;
 
 import java.nio.ByteBuffer;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
+
+import org.jspecify.annotations.Nullable;
 
 import reactor.core.publisher.Flux;
 
@@ -27,15 +30,29 @@ import reactor.core.publisher.Flux;
  * <h2>Subscription</h2>
  * Content from a network or file source is usually single-use: subscribe to it once. Cancelling the
  * subscription releases what the source holds (connections, file handles, native contexts).
+ *
+ * <h2>Range reader</h2>
+ * A source that can read byte ranges of the same object version (a file, an HTTP object with a strong
+ * ETag and a known length) attaches a {@link RangeReader}; a stage that wants random access (ZIP's central
+ * directory) may use it instead of the content, and should then cancel or never subscribe to the content.
+ * The reader describes the <em>content as the source delivered it</em>, so {@link #withContent} and
+ * {@link #mapContent} drop it (the new content's offsets would not match), while {@link #withMetadata} and
+ * {@link #mapMetadata} keep it. Its buffers follow the ownership rules above.
  */
 public final class ObjectStream {
 
     private final Flux<ByteBuffer> content;
     private final ObjectMetadata metadata;
+    private final @Nullable RangeReader rangeReader;
 
-    private ObjectStream(Flux<ByteBuffer> content, ObjectMetadata metadata) {
+    private ObjectStream(Flux<ByteBuffer> content, ObjectMetadata metadata, @Nullable RangeReader rangeReader) {
         this.content = Objects.requireNonNull(content, "content");
         this.metadata = Objects.requireNonNull(metadata, "metadata");
+        this.rangeReader = rangeReader;
+    }
+
+    private ObjectStream(Flux<ByteBuffer> content, ObjectMetadata metadata) {
+        this(content, metadata, null);
     }
 
     public static ObjectStream of(Flux<ByteBuffer> content, ObjectMetadata metadata) {
@@ -55,22 +72,37 @@ public final class ObjectStream {
         return metadata;
     }
 
+    /**
+     * Random access to the same bytes as {@link #content()}, when the source offers it; empty after any
+     * change of content. See "Range reader" in the class Javadoc.
+     */
+    public Optional<RangeReader> rangeReader() {
+        return Optional.ofNullable(rangeReader);
+    }
+
+    /** This stream with {@code reader} attached; the reader must read the same bytes as the content. */
+    public ObjectStream withRangeReader(RangeReader reader) {
+        return new ObjectStream(content, metadata, Objects.requireNonNull(reader, "reader"));
+    }
+
+    /** New content, same metadata; drops the {@linkplain #rangeReader() range reader}. */
     public ObjectStream withContent(Flux<ByteBuffer> newContent) {
         return new ObjectStream(newContent, metadata);
     }
 
+    /** Same content and range reader, new metadata. */
     public ObjectStream withMetadata(ObjectMetadata newMetadata) {
-        return new ObjectStream(content, newMetadata);
+        return new ObjectStream(content, newMetadata, rangeReader);
     }
 
-    /** Applies {@code f} to the content, keeping the metadata. */
+    /** Applies {@code f} to the content, keeping the metadata; drops the {@linkplain #rangeReader() range reader}. */
     public ObjectStream mapContent(Function<? super Flux<ByteBuffer>, ? extends Flux<ByteBuffer>> f) {
         return new ObjectStream(f.apply(content), metadata);
     }
 
-    /** Applies {@code f} to a builder seeded with the current metadata. */
+    /** Applies {@code f} to a builder seeded with the current metadata; keeps content and range reader. */
     public ObjectStream mapMetadata(UnaryOperator<ObjectMetadata.Builder> f) {
-        return new ObjectStream(content, f.apply(metadata.toBuilder()).build());
+        return new ObjectStream(content, f.apply(metadata.toBuilder()).build(), rangeReader);
     }
 
     @Override

@@ -97,6 +97,13 @@ final class ForwardedHeaders {
         }
     }
 
+    /** As {@link #applyTo(HttpHeaders, long, String)}, for the closed range {@code bytes=first-last}. */
+    void applyTo(HttpHeaders out, long first, long last, String ifMatch) {
+        applyTo(out, -1, null);
+        out.set(HttpHeaderNames.RANGE, "bytes=" + first + "-" + last);
+        out.set(HttpHeaderNames.IF_MATCH, ifMatch);
+    }
+
     Map<String, String> asMap() {
         return headers;
     }

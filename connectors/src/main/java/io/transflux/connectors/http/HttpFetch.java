@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.transflux.pipeline.ErrorCode;
 import io.transflux.pipeline.ObjectMetadata;
 import io.transflux.pipeline.ObjectStream;
+import io.transflux.pipeline.RangeReader;
 import io.transflux.pipeline.SourceException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -22,7 +23,8 @@ import reactor.netty.http.client.HttpClientResponse;
 /**
  * One {@code open()}: the first GET (retried on transient failures), then the content as one contiguous
  * stream stitched from ranged resumes, all inside the total deadline. State lives in a
- * {@link ResumeState}; failures are mapped by {@link SourceErrors}.
+ * {@link ResumeState}; failures are mapped by {@link SourceErrors}. When the first reply had a strong ETag
+ * and a length, the stream also carries a {@link RangeReader} ({@link Ranges}) for the same version.
  */
 final class HttpFetch {
 
@@ -47,7 +49,12 @@ final class HttpFetch {
         return withRetries(() -> request(-1))
                 .timeout(spec.totalDeadline(), Mono.error(() -> deadlineError("before the response")))
                 .doOnDiscard(Attempt.class, Attempt::abandon)
-                .map(first -> ObjectStream.of(content(first), metadata(first.headers())));
+                .map(first -> {
+                    ObjectStream s = ObjectStream.of(content(first), metadata(first.headers()));
+                    String etag = state.etag();
+                    long total = state.expectedTotal();
+                    return etag != null && total >= 0 ? s.withRangeReader(new Ranges(etag, total)) : s;
+                });
     }
 
     private ObjectMetadata metadata(HttpHeaders h) {
@@ -199,6 +206,106 @@ final class HttpFetch {
         return new SourceException(ErrorCode.SOURCE_TIMEOUT, 0, null, "GET " + url.redacted() + ": total deadline of "
                 + spec.totalDeadline() + " passed " + when + " (" + state.resumesUsed() + " of " + state.maxResumes()
                 + " retries used)");
+    }
+
+    /**
+     * Closed-range GETs of the version the first reply announced: {@code Range: bytes=a-b} with
+     * {@code If-Match: <etag>}; only a 206 whose {@code Content-Range} is exactly {@code a-b/total} with the
+     * same ETag is read. Anything else fails with {@code SOURCE_CHANGED} (a 200, 412, other range, total or
+     * ETag) or as the status says. The host guard, the idle-read timeout and the open's total deadline apply;
+     * a broken ranged read is not retried.
+     */
+    final class Ranges implements RangeReader {
+        private final String etag;
+        private final long size;
+
+        Ranges(String etag, long size) {
+            this.etag = etag;
+            this.size = size;
+        }
+
+        @Override
+        public long size() {
+            return size;
+        }
+
+        @Override
+        public Flux<ByteBuffer> read(long start, long endExclusive) {
+            RangeReader.checkRange(start, endExclusive, size);
+            if (start == endExclusive) {
+                return Flux.empty();
+            }
+            long length = endExclusive - start;
+            String range = "bytes " + start + "-" + (endExclusive - 1) + "/" + size;
+            return Flux.defer(() -> {
+                long remaining = deadlineNanos - System.nanoTime();
+                if (remaining <= 0) {
+                    return Flux.error(deadlineError("before a ranged read of " + range));
+                }
+                long[] got = {0};
+                Flux<ByteBuffer> body = request(start, endExclusive - 1, range)
+                        .flatMapMany(a -> a.body(spec.chunkBytes(), spec.idleReadTimeout(),
+                                () -> new TransientFailure(ErrorCode.SOURCE_TIMEOUT, 0, null, "GET " + url.redacted()
+                                        + " (" + range + "): no body bytes for " + spec.idleReadTimeout()
+                                        + " while the subscriber was waiting", null),
+                                () -> new IllegalStateException("ranged body abandoned")))
+                        .<ByteBuffer>handle((buf, sink) -> {
+                            got[0] += buf.remaining();
+                            if (got[0] > length) {
+                                sink.error(new SourceException(ErrorCode.SOURCE_ERROR, 206, null, "GET " + url.redacted()
+                                        + ": more than the " + length + " bytes of " + range));
+                            } else {
+                                sink.next(buf);
+                            }
+                        })
+                        .concatWith(Mono.defer(() -> got[0] == length ? Mono.<ByteBuffer>empty()
+                                : Mono.error(new TransientFailure(ErrorCode.SOURCE_UNAVAILABLE, 0, null, "GET "
+                                        + url.redacted() + ": ranged body ended after " + got[0] + " of " + length
+                                        + " bytes of " + range, null))))
+                        .onErrorMap(e -> !(e instanceof SourceException || e instanceof TransientFailure),
+                                e -> SourceErrors.transport(e, url, "during a ranged read of " + range))
+                        .onErrorMap(TransientFailure.class, f -> f.giveUp("ranged reads are not retried"));
+                return Tripwire.failWhen(body, Mono.delay(Duration.ofNanos(remaining)),
+                        () -> deadlineError("during a ranged read of " + range));
+            });
+        }
+
+        private Mono<Attempt> request(long first, long last, String range) {
+            return client.headers(h -> headers.applyTo(h, first, last, etag))
+                    .get()
+                    .uri(url.raw())
+                    .responseConnection((res, conn) -> onRangeResponse(res, conn, first, last))
+                    .single()
+                    .onErrorMap(e -> !(e instanceof SourceException || e instanceof TransientFailure),
+                            e -> SourceErrors.transport(e, url, "before the response to a ranged read of " + range));
+        }
+
+        private Mono<Attempt> onRangeResponse(HttpClientResponse res, Connection conn, long first, long last) {
+            int status = res.status().code();
+            if (status != 206 && (status < 200 || status >= 300)) {
+                conn.dispose();
+                return Mono.error(SourceErrors.forStatus(status, null, true, url));
+            }
+            HttpHeaders h = res.responseHeaders();
+            ContentRange got = ContentRange.parse(h.get(HttpHeaderNames.CONTENT_RANGE));
+            long contentLength = ResponseMetadata.contentLength(h);
+            String replyETag = h.get(HttpHeaderNames.ETAG);
+            String rejection = status != 206 ? "status " + status + " to a Range request"
+                    : got == null ? "206 without a valid Content-Range"
+                    : got.first() != first || got.last() != last || got.total() != size
+                            ? "Content-Range " + got + ", expected bytes " + first + "-" + last + "/" + size
+                    : contentLength >= 0 && contentLength != got.length()
+                            ? "Content-Length " + contentLength + ", expected " + got.length() + " for " + got
+                    : !etag.equals(replyETag) ? "ETag " + (replyETag == null ? "absent" : "changed") + " on a ranged read"
+                    : null;
+            if (rejection != null) {
+                conn.dispose();
+                return Mono.error(new SourceException(ErrorCode.SOURCE_CHANGED, status, null,
+                        "GET " + url.redacted() + " (ranged read): " + rejection));
+            }
+            conn.removeHandler(NettyPipeline.ResponseTimeoutHandler);
+            return Mono.just(new Attempt(conn, h, spec.idleReadTimeout()));
+        }
     }
 
     private String budgetSpent() {

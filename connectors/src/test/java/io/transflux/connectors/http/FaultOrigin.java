@@ -52,6 +52,7 @@ final class FaultOrigin implements AutoCloseable {
     }
 
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-");
+    private static final Pattern CLOSED_RANGE = Pattern.compile("bytes=(\\d+)-(\\d+)");
     private static final int PIECE = 16 * 1024;
 
     private final Queue<Reply> script = new ConcurrentLinkedQueue<>();
@@ -153,6 +154,32 @@ final class FaultOrigin implements AutoCloseable {
                         c.channel().close();
                     })))
                     .then(Mono.never());
+        };
+    }
+
+    /**
+     * The object, honouring closed ranges {@code Range: bytes=a-b} with a 206 and {@code If-Match} with a
+     * 412 when it names another ETag; without Range, the whole object.
+     */
+    static Reply ranges(byte[] body, String etag) {
+        return (req, res) -> {
+            String ifMatch = req.requestHeaders().get(HttpHeaderNames.IF_MATCH);
+            if (ifMatch != null && !ifMatch.equals(etag)) {
+                return res.status(412).send().then();
+            }
+            res.header(HttpHeaderNames.ETAG, etag);
+            String range = req.requestHeaders().get(HttpHeaderNames.RANGE);
+            Matcher m = range == null ? null : CLOSED_RANGE.matcher(range);
+            if (m == null || !m.matches()) {
+                res.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length));
+                return res.send(pieces(body, 0, body.length)).then();
+            }
+            int first = Integer.parseInt(m.group(1));
+            int last = Math.min(body.length - 1, Integer.parseInt(m.group(2)));
+            res.status(HttpResponseStatus.PARTIAL_CONTENT)
+                    .header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(last - first + 1))
+                    .header(HttpHeaderNames.CONTENT_RANGE, "bytes " + first + "-" + last + "/" + body.length);
+            return res.send(pieces(body, first, last + 1)).then();
         };
     }
 

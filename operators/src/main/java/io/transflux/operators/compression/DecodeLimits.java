@@ -70,6 +70,6 @@ final class DecodeLimits {
 
     LimitExceededException idleExceeded(long elapsedMillis) {
         return new LimitExceededException("noProgressTimeout", idle.toMillis(), elapsedMillis, "ms",
-                format + ": no output for that long; raise it with decompress/" + format + ",idle_<seconds> (0 disables)");
+                format + ": no output for that long while downstream was waiting for some; raise it with decompress/" + format + ",idle_<seconds> (0 disables)");
     }
 }

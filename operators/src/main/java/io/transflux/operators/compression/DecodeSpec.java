@@ -31,6 +31,8 @@ final class DecodeSpec {
     /** The zstd format's own maximum on 64-bit hosts. */
     static final int MAX_WINDOW_LOG = 31;
     static final long DEFAULT_MAX_ENTRIES = 10_000;
+    /** Largest ZIP central directory read by range, in bytes. */
+    static final long DEFAULT_MAX_CD_BYTES = 16L << 20;
     /** Longest ZIP entry name accepted, in UTF-8 bytes. */
     static final int MAX_ENTRY_NAME_BYTES = 1024;
 
@@ -47,6 +49,7 @@ final class DecodeSpec {
     static final String ENTRY = "entry";
     static final String LIST = "list";
     static final String ENTRIES = "entries";
+    static final String CD = "cd";
 
     private static final Set<String> COMMON = Set.of(OUT, RATIO, MEMBERS, CHUNK, IDLE, TRAILING);
 
@@ -67,6 +70,7 @@ final class DecodeSpec {
     final @Nullable String entryParam;
     final boolean list;
     final long maxEntries;
+    final long maxCdBytes;
 
     private DecodeSpec(ActionSpec a) {
         this.action = a.name();
@@ -75,7 +79,7 @@ final class DecodeSpec {
             case "zlib" -> known.add(RAW);
             case "zstd" -> known.add(WLOG);
             case "snappy" -> known.add(FORMAT);
-            case "zip" -> known.addAll(Set.of(ENTRY, LIST, ENTRIES));
+            case "zip" -> known.addAll(Set.of(ENTRY, LIST, ENTRIES, CD));
             case "auto" -> known.addAll(Set.of(WLOG, UNKNOWN, ENTRIES));
             default -> {
             }
@@ -97,6 +101,7 @@ final class DecodeSpec {
         this.entryName = entryParam == null ? null : decodeEntryName(a, entryParam);
         this.list = a.flag(LIST, false);
         this.maxEntries = a.longValue(ENTRIES, 1, 10_000_000L, DEFAULT_MAX_ENTRIES);
+        this.maxCdBytes = a.longValue(CD, 0, 1L << 30, DEFAULT_MAX_CD_BYTES);
         if (list && entryParam != null) {
             throw a.error(LIST, "actual list_1 together with entry_, expected one of them");
         }
@@ -160,6 +165,9 @@ final class DecodeSpec {
         }
         if (maxEntries != DEFAULT_MAX_ENTRIES) {
             p.add(new ActionSpec.Param(ENTRIES, Long.toString(maxEntries)));
+        }
+        if (maxCdBytes != DEFAULT_MAX_CD_BYTES) {
+            p.add(new ActionSpec.Param(CD, Long.toString(maxCdBytes)));
         }
         return StageSpec.of(CATEGORY, List.of(ActionSpec.of(CATEGORY, action, p)));
     }

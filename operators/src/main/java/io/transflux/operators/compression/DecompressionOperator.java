@@ -12,6 +12,7 @@ import io.transflux.pipeline.Limits;
 import io.transflux.pipeline.ObjectMetadata;
 import io.transflux.pipeline.ObjectStream;
 import io.transflux.pipeline.Operator;
+import io.transflux.pipeline.RangeReader;
 import io.transflux.pipeline.StageSpec;
 import io.transflux.pipeline.UnsupportedFormatException;
 import reactor.core.publisher.Flux;
@@ -54,7 +55,10 @@ final class DecompressionOperator implements Operator {
     @Override
     public ObjectStream apply(ObjectStream input, Limits limits) {
         DecodeLimits decodeLimits = new DecodeLimits(spec.action, spec, limits);
-        Flux<ByteBuffer> content = format != null
+        RangeReader ranges = input.rangeReader().orElse(null);
+        Flux<ByteBuffer> content = format == Format.ZIP && ranges != null
+                ? ZipRangedReading.decode(input.content(), ranges, spec, decodeLimits, worker)
+                : format != null
                 ? decode(input.content(), format, decodeLimits)
                 : FormatSniffer.sniff(input.content(), (first, flux) -> {
                     Format f = first != null ? Format.sniff(first, first.length) : null;
@@ -102,6 +106,9 @@ final class DecompressionOperator implements Operator {
      * The no-progress watchdog and the deadline, so the stage is bounded even outside a Pipeline. One
      * periodic tick per subscription checks both; elements only store a timestamp (no timer per element),
      * and the tick is cancelled on a worker so the thread delivering data never touches the timer queue.
+     * The watchdog counts only while downstream demand is outstanding: a subscriber that stops requesting
+     * (a slow caller socket) is backpressure, not a stalled decoder. Its clock restarts when demand goes
+     * from none to some and at every output buffer; demand is tracked with lock-free atomics.
      */
     private static Flux<ByteBuffer> guard(Flux<ByteBuffer> content, DecodeLimits limits) {
         boolean idle = !limits.idle.isZero();
@@ -117,6 +124,7 @@ final class DecompressionOperator implements Operator {
         return Flux.defer(() -> {
             long start = System.nanoTime();
             AtomicLong last = new AtomicLong(start);
+            AtomicLong demand = new AtomicLong();
             AtomicReference<LimitExceededException> tripped = new AtomicReference<>();
             Flux<Long> watchdog = Flux.interval(tick, tick)
                     .filter(t -> {
@@ -127,7 +135,7 @@ final class DecompressionOperator implements Operator {
                                             + ": raise it with Limits.builder().deadline(..) or --deadline"));
                             return true;
                         }
-                        if (idle && now - last.get() > idleNanos) {
+                        if (idle && demand.get() > 0 && now - last.get() > idleNanos) {
                             tripped.set(limits.idleExceeded(Duration.ofNanos(now - last.get()).toMillis()));
                             return true;
                         }
@@ -135,7 +143,15 @@ final class DecompressionOperator implements Operator {
                     })
                     .take(1)
                     .cancelOn(Schedulers.boundedElastic());
-            return content.doOnNext(b -> last.set(System.nanoTime()))
+            return content.doOnNext(b -> {
+                        last.set(System.nanoTime());
+                        demand.getAndUpdate(d -> d == Long.MAX_VALUE ? d : d - 1);
+                    })
+                    .doOnRequest(n -> {
+                        if (demand.getAndUpdate(d -> reactor.core.publisher.Operators.addCap(d, n)) == 0) {
+                            last.set(System.nanoTime());
+                        }
+                    })
                     .takeUntilOther(watchdog)
                     .concatWith(Flux.defer(() -> {
                         LimitExceededException e = tripped.get();

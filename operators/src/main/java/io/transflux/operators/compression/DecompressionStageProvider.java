@@ -18,7 +18,7 @@ import io.transflux.pipeline.StageSpec;
  *   <tr><td>{@code ratio_<n>}</td><td>100</td><td>most output bytes per input byte, checked once 1 MiB is out; 0 disables</td></tr>
  *   <tr><td>{@code members_<n>}</td><td>10 000</td><td>most gzip members, zstd frames (skippable included), bzip2 or snappy streams, ZIP entries seen</td></tr>
  *   <tr><td>{@code chunk_<bytes>}</td><td>{@code Limits.maxChunkBytes()} (64 KiB)</td><td>largest buffer emitted (512 B .. 8 MiB)</td></tr>
- *   <tr><td>{@code idle_<seconds>}</td><td>10</td><td>no-progress watchdog: fail when no output buffer was emitted for this long; 0 disables</td></tr>
+ *   <tr><td>{@code idle_<seconds>}</td><td>10</td><td>no-progress watchdog: fail when no output buffer was emitted for this long while downstream demand was outstanding (a subscriber that stops requesting never trips it); 0 disables</td></tr>
  *   <tr><td>{@code trailing_ignore}</td><td>{@code trailing_reject}</td><td>accept bytes after the end of the compressed data</td></tr>
  * </table>
  *
@@ -32,12 +32,21 @@ import io.transflux.pipeline.StageSpec;
  *   <tr><td>zip</td><td>{@code entry_<urlsafe-base64 name>}</td><td>first file entry</td><td>the entry to return</td></tr>
  *   <tr><td>zip</td><td>{@code list_1}</td><td>0</td><td>return a JSON listing of the entries instead</td></tr>
  *   <tr><td>zip, auto</td><td>{@code entries_<n>}</td><td>10 000</td><td>most entries read</td></tr>
+ *   <tr><td>zip</td><td>{@code cd_<bytes>}</td><td>16 MiB</td><td>largest central directory read by range;
+ *       checked, with {@code entries_}, against the end record before the directory is read</td></tr>
  * </table>
  *
  * <p>{@code auto} chooses from the magic bytes of the content, then {@code Content-Encoding}, then the
  * key's extension, over the allow-list {gzip, zlib, bzip2, zstd, snappy framed, snappy xerial, zip}.
  * Unknown content passes through unchanged unless {@code unknown_fail}. Raw deflate and raw snappy have no
  * magic and are never sniffed.
+ *
+ * <p>{@code zip} reads by range when the input {@link io.transflux.pipeline.ObjectStream#rangeReader() has a
+ * range reader} (it is the first stage after a file or HTTP source): it cancels the sequential content, reads
+ * the end record from the last 64 KiB + 22 bytes, then the central directory in one read, refuses overlapping
+ * entries, and reads only the chosen entry's bytes, verifying its CRC-32 and size from the central directory.
+ * Then STORED entries with a data descriptor are fine. Without a range reader it streams with a local-header
+ * reader, which refuses them. {@code list_1} by range lists from the central directory alone.
  *
  * <p>Metadata: {@code Content-Encoding} and {@code Content-Length} are removed (a decoded length is not
  * known in advance when streaming); {@code Content-Type} comes from the inner name (the key without its

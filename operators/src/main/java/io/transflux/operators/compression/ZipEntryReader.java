@@ -271,7 +271,7 @@ final class ZipEntryReader implements PullReader {
         }
     }
 
-    private static void quote(StringBuilder sb, String s) {
+    static void quote(StringBuilder sb, String s) {
         sb.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

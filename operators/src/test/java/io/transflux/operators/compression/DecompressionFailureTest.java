@@ -33,6 +33,7 @@ import io.transflux.pipeline.Pipeline;
 import io.transflux.pipeline.PipelineException;
 import io.transflux.pipeline.UnsupportedFormatException;
 import reactor.core.publisher.Flux;
+import reactor.test.StepVerifier;
 
 /** Bad input, bombs and limits (issue 3): typed failures, never a short output that looks complete. */
 class DecompressionFailureTest {
@@ -338,6 +339,43 @@ class DecompressionFailureTest {
         assertThatThrownBy(() -> decode("decompress/bzip2,idle_1", Flux.<ByteBuffer>never(), ObjectMetadata.empty()))
                 .isInstanceOfSatisfying(LimitExceededException.class,
                         e -> assertThat(e.limitName()).isEqualTo("noProgressTimeout"));
+    }
+
+    @Test
+    void noProgressWatchdogIgnoresASubscriberThatStopsRequesting() {
+        byte[] text = "a slow caller socket is backpressure, not a stall\n".repeat(400).getBytes(StandardCharsets.US_ASCII);
+        byte[] gz = ReferenceCompressor.GZIP.compress(text);
+        Operator op = Pipeline.parse("decompress/gzip,idle_1,chunk_512").operators().get(0);
+        AtomicLong out = new AtomicLong();
+
+        StepVerifier.create(op.apply(ObjectStream.of(split(gz, Split.RANDOM, false, 9))).content(), 1)
+                .expectNextCount(1)
+                .expectNoEvent(Duration.ofMillis(2200)) // 2x idle without demand
+                .thenRequest(Long.MAX_VALUE)
+                .thenConsumeWhile(b -> out.addAndGet(b.remaining()) > 0)
+                .expectComplete()
+                .verify(Duration.ofSeconds(10));
+        assertThat(out.get()).isEqualTo(text.length - 512);
+    }
+
+    @Test
+    void noProgressWatchdogStartsCountingWhenDemandArrivesAtAStalledSource() {
+        Operator op = Pipeline.parse("decompress/gzip,idle_1").operators().get(0);
+        byte[] gz = ReferenceCompressor.GZIP.compress("stalls".getBytes(StandardCharsets.US_ASCII));
+        Flux<ByteBuffer> stalled = Flux.just(ByteBuffer.wrap(gz, 0, 5)).concatWith(Flux.never());
+
+        long[] requestedAt = new long[1];
+        StepVerifier.create(op.apply(ObjectStream.of(stalled)).content(), 0)
+                .expectSubscription()
+                .expectNoEvent(Duration.ofMillis(1500)) // no demand: no timeout although nothing moves
+                .then(() -> requestedAt[0] = System.nanoTime())
+                .thenRequest(1)
+                .expectErrorSatisfies(e -> {
+                    assertThat(e).isInstanceOfSatisfying(LimitExceededException.class,
+                            l -> assertThat(l.limitName()).isEqualTo("noProgressTimeout"));
+                    assertThat(Duration.ofNanos(System.nanoTime() - requestedAt[0])).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+                })
+                .verify(Duration.ofSeconds(10));
     }
 
     private static byte[] gzipWithAllFields(byte[] payload, boolean wrongHeaderCrc) {

@@ -17,6 +17,7 @@ import io.transflux.pipeline.ErrorCode;
 import io.transflux.pipeline.Limits;
 import io.transflux.pipeline.ObjectMetadata;
 import io.transflux.pipeline.ObjectStream;
+import io.transflux.pipeline.RangeReader;
 import io.transflux.pipeline.SourceException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -25,6 +26,10 @@ import reactor.core.scheduler.Schedulers;
 /**
  * Reads a local file (or standard input) in chunks of at most {@code chunkBytes}, one read per
  * downstream request, on {@link Schedulers#boundedElastic()} because file reads block.
+ *
+ * <p>A regular file's stream also carries a {@link RangeReader} ({@link ObjectStream#rangeReader()}):
+ * positional {@code FileChannel} reads of the same chunk size, one per request, on the same scheduler. It
+ * fails with {@code SOURCE_CHANGED} when the file's size is no longer the size seen at {@link #open()}.
  */
 public final class FileObjectSource implements ObjectSource {
 
@@ -68,7 +73,10 @@ public final class FileObjectSource implements ObjectSource {
     public Mono<ObjectStream> open() {
         return Mono.fromCallable(this::metadata)
                 .subscribeOn(Schedulers.boundedElastic())
-                .map(meta -> ObjectStream.of(content(), meta));
+                .map(meta -> {
+                    ObjectStream s = ObjectStream.of(content(), meta);
+                    return "-".equals(description) ? s : s.withRangeReader(new FileRangeReader(meta.contentLength().orElseThrow()));
+                });
     }
 
     private ObjectMetadata metadata() {
@@ -118,6 +126,74 @@ public final class FileObjectSource implements ObjectSource {
         } catch (Exception e) {
             throw new SourceException(ErrorCode.SOURCE_UNAVAILABLE, 0, null,
                     "source " + description + ": open failed: " + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    /** Positional reads of the file, checked against the size seen when it was opened. */
+    private final class FileRangeReader implements RangeReader {
+        private final long size;
+
+        FileRangeReader(long size) {
+            this.size = size;
+        }
+
+        @Override
+        public long size() {
+            return size;
+        }
+
+        @Override
+        public Flux<ByteBuffer> read(long start, long endExclusive) {
+            RangeReader.checkRange(start, endExclusive, size);
+            if (start == endExclusive) {
+                return Flux.empty();
+            }
+            long[] position = {start};
+            return Flux.<ByteBuffer, FileChannel>generate(this::openChecked, (ch, sink) -> {
+                long p = position[0];
+                if (p >= endExclusive) {
+                    sink.complete();
+                    return ch;
+                }
+                ByteBuffer buf = ByteBuffer.allocate((int) Math.min(chunkBytes, endExclusive - p));
+                try {
+                    while (buf.hasRemaining()) {
+                        int n = ch.read(buf, p + buf.position());
+                        if (n < 0) {
+                            sink.error(changed("ended at " + (p + buf.position()) + " inside range [" + start + ", "
+                                    + endExclusive + ")"));
+                            return ch;
+                        }
+                    }
+                    position[0] = p + buf.capacity();
+                    sink.next(buf.flip());
+                } catch (IOException e) {
+                    sink.error(new SourceException(ErrorCode.SOURCE_UNAVAILABLE, 0, null,
+                            "source " + description + ": ranged read failed: " + e.getClass().getSimpleName(), e));
+                }
+                return ch;
+            }, FileObjectSource::closeQuietly).subscribeOn(Schedulers.boundedElastic());
+        }
+
+        private FileChannel openChecked() {
+            FileChannel ch = (FileChannel) openChannel();
+            try {
+                long now = ch.size();
+                if (now != size) {
+                    closeQuietly(ch);
+                    throw changed("size is now " + now + ", was " + size + " when opened");
+                }
+                return ch;
+            } catch (IOException e) {
+                closeQuietly(ch);
+                throw new SourceException(ErrorCode.SOURCE_UNAVAILABLE, 0, null,
+                        "source " + description + ": " + e.getClass().getSimpleName(), e);
+            }
+        }
+
+        private SourceException changed(String what) {
+            return new SourceException(ErrorCode.SOURCE_CHANGED, 0, null, "source " + description
+                    + ": the file changed since it was opened: " + what);
         }
     }
 
