@@ -17,8 +17,8 @@ import io.transflux.pipeline.source.ObjectSource;
  * address (e.g. {@code 127.0.0.1}), a CIDR block (e.g. {@code 10.1.2.0/24}) or {@code localhost}. Without
  * such an allowance only {@code https} sources on public addresses are fetched.
  *
- * <p>HEAD requests are not supported by the HTTP source yet: {@link #head} falls back to a GET whose body is
- * cancelled, which only works with stores that do not bind presigned URLs to a method.
+ * <p>HeadObject events carry a URL presigned for HEAD (S3 binds the method into the signature), so
+ * {@link #head} sends a real {@code HEAD} rather than a GET.
  */
 public final class HttpSourceOpener implements SourceOpener {
 
@@ -78,6 +78,11 @@ public final class HttpSourceOpener implements SourceOpener {
     @Override
     public ObjectSource get(String url, Map<String, String> headers) {
         return HttpObjectSource.builder(url).client(CLIENT).spec(spec).requestHeaders(headers).build();
+    }
+
+    @Override
+    public ObjectSource head(String url, Map<String, String> headers) {
+        return HttpObjectSource.builder(url).client(CLIENT).spec(spec).requestHeaders(headers).head().build();
     }
 
     @Override

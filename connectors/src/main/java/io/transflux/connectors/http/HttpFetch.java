@@ -57,12 +57,35 @@ final class HttpFetch {
                 });
     }
 
+    /**
+     * A {@code HEAD}: the metadata of a 2xx reply and empty content. Transient failures are retried within the
+     * budget like the first GET; other statuses map as for GET, without an error code (a HEAD has no body).
+     */
+    Mono<ObjectStream> head() {
+        return withRetries(() -> client.headers(h -> headers.applyTo(h, -1, null))
+                        .head()
+                        .uri(url.raw())
+                        .response()
+                        .flatMap(res -> {
+                            int status = res.status().code();
+                            if (status < 200 || status >= 300) {
+                                return Mono.error(SourceErrors.forStatus(status, null, false, url));
+                            }
+                            HttpHeaders h = res.responseHeaders();
+                            return Mono.just(ObjectStream.of(Flux.empty(),
+                                    ResponseMetadata.of(h, ResponseMetadata.contentLength(h))));
+                        })
+                        .onErrorMap(e -> !(e instanceof SourceException || e instanceof TransientFailure),
+                                e -> SourceErrors.transport(e, url, "before the HEAD response")))
+                .timeout(spec.totalDeadline(), Mono.error(() -> deadlineError("before the HEAD response")));
+    }
+
     private ObjectMetadata metadata(HttpHeaders h) {
         return ResponseMetadata.of(h, state.expectedTotal());
     }
 
     /** The first request: transient failures are retried from scratch within the shared budget. */
-    private Mono<Attempt> withRetries(Supplier<Mono<Attempt>> request) {
+    private <T> Mono<T> withRetries(Supplier<Mono<T>> request) {
         return Mono.defer(request).onErrorResume(TransientFailure.class, f -> {
             if (!state.tryConsume()) {
                 return Mono.error(f.giveUp(budgetSpent()));

@@ -75,6 +75,7 @@ public final class HttpObjectSource implements ObjectSource {
     private final Map<String, String> requestHeaders;
     private final HttpSourceClient sourceClient;
     private final HttpClient client;
+    private final boolean head;
 
     private HttpObjectSource(Builder b, HttpSourceClient sourceClient) {
         this.url = b.url;
@@ -82,6 +83,7 @@ public final class HttpObjectSource implements ObjectSource {
         this.requestHeaders = b.requestHeaders;
         this.sourceClient = sourceClient;
         this.client = configure(sourceClient.httpClient(), spec);
+        this.head = b.head;
     }
 
     /** Starts a source for {@code url}, which is validated when the source is opened. */
@@ -135,7 +137,8 @@ public final class HttpObjectSource implements ObjectSource {
                 return Mono.error(new SourceException(ErrorCode.SOURCE_NOT_ALLOWED, 0, null,
                         "GET " + parsed.redacted() + ": " + e.getMessage()));
             }
-            return new HttpFetch(client, parsed, forwarded, spec).open();
+            HttpFetch fetch = new HttpFetch(client, parsed, forwarded, spec);
+            return head ? fetch.head() : fetch.open();
         });
     }
 
@@ -154,6 +157,7 @@ public final class HttpObjectSource implements ObjectSource {
         private HttpSourceSpec spec = HttpSourceSpec.defaults();
         private Map<String, String> requestHeaders = Map.of();
         private @Nullable HttpSourceClient client;
+        private boolean head;
 
         private Builder(String url) {
             this.url = url;
@@ -177,6 +181,16 @@ public final class HttpObjectSource implements ObjectSource {
 
         public Builder client(HttpSourceClient client) {
             this.client = Objects.requireNonNull(client, "client");
+            return this;
+        }
+
+        /**
+         * Send {@code HEAD} instead of {@code GET}: the stream carries the reply's metadata and no content.
+         * For URLs presigned for HEAD (S3 Object Lambda's {@code headObjectContext.inputS3Url}); no retries
+         * of a body, no range reader.
+         */
+        public Builder head() {
+            this.head = true;
             return this;
         }
 
