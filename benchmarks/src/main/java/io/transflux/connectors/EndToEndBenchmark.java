@@ -1,0 +1,113 @@
+package io.transflux.connectors;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * End-to-end GetObject on loopback, one whole object per operation: a compressed object of {@code mib} MiB of
+ * log lines (decompressed) is fetched from the {@link LoopbackRig} source, decompressed, CRC32C'd and streamed to
+ * the counting WGOR endpoint, in each {@link JobStyles.Style}. {@link #codec} decodes the same compressed bytes
+ * from memory with the format's {@code InputStream} (no network, no checksum): end-to-end MB/s ÷ codec MB/s is
+ * the ratio the targets are stated in. Every operation checks the byte count the endpoint received.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 3, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx1g", "-XX:MaxDirectMemorySize=256m"})
+public class EndToEndBenchmark {
+
+    @Param({"gzip", "zstd", "bzip2", "snappy"})
+    public String format;
+
+    /** Decompressed object size in MiB. */
+    @Param({"32"})
+    public int mib;
+
+    private final AtomicLong tokens = new AtomicLong();
+    private BenchCodec codec;
+    private byte[] compressed;
+    private long size;
+    private LoopbackRig rig;
+    private JobStyles styles;
+    private String url;
+    private final byte[] buffer = new byte[BenchCodec.CHUNK];
+
+    @Setup
+    public void setUp() {
+        codec = BenchCodec.of(format);
+        byte[] corpus = BenchCodec.logCorpus(mib << 20);
+        size = corpus.length;
+        compressed = codec.compress(corpus);
+        rig = new LoopbackRig(false);
+        rig.put("object", compressed);
+        url = rig.objectUrl("object");
+        styles = new JobStyles(rig.wgorEndpoint());
+    }
+
+    @TearDown
+    public void tearDown() {
+        styles.close();
+        rig.close();
+    }
+
+    @Benchmark
+    public long codec() throws IOException {
+        long total = 0;
+        try (InputStream in = codec.open(new ByteArrayInputStream(compressed))) {
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                total += n;
+            }
+        }
+        return expect(total);
+    }
+
+    @Benchmark
+    public long transflux() throws Exception {
+        return run(JobStyles.Style.TRANSFLUX);
+    }
+
+    @Benchmark
+    public long buffered() throws Exception {
+        return run(JobStyles.Style.BUFFERED);
+    }
+
+    @Benchmark
+    public long sdkStreams() throws Exception {
+        return run(JobStyles.Style.SDK_STREAMS);
+    }
+
+    private long run(JobStyles.Style style) throws InterruptedException, ExecutionException, TimeoutException {
+        String token = "t" + tokens.incrementAndGet();
+        styles.run(style, codec, url, token);
+        LoopbackRig.Delivery d = rig.delivery(token).get(60, TimeUnit.SECONDS);
+        rig.forget(token);
+        return expect(d.bytes());
+    }
+
+    private long expect(long bytes) {
+        if (bytes != size) {
+            throw new IllegalStateException("bytes: actual " + bytes + ", expected " + size);
+        }
+        return bytes;
+    }
+}
