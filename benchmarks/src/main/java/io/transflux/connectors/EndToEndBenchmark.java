@@ -3,14 +3,17 @@ package io.transflux.connectors;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -27,6 +30,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * the counting WGOR endpoint, in each {@link JobStyles.Style}. {@link #codec} decodes the same compressed bytes
  * from memory with the format's {@code InputStream} (no network, no checksum): end-to-end MB/s ÷ codec MB/s is
  * the ratio the targets are stated in. Every operation checks the byte count the endpoint received.
+ *
+ * <p>The machine these run on is shared, so wall-clock scores swing with other load. Each operation also adds
+ * the process CPU time it used (all threads: client, both servers, GC) to the {@link Cpu} counters; their
+ * ratio, CPU nanoseconds per operation, does not depend on how much CPU other processes took.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -70,36 +77,66 @@ public class EndToEndBenchmark {
         rig.close();
     }
 
+    /** Process CPU time and operations per iteration; {@code cpuNanos / ops} is CPU time per object. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class Cpu {
+        private static final com.sun.management.OperatingSystemMXBean OS =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        public long cpuNanos;
+        public long ops;
+        private long start;
+
+        @Setup(Level.Iteration)
+        public void reset() {
+            cpuNanos = 0;
+            ops = 0;
+        }
+
+        void begin() {
+            start = OS.getProcessCpuTime();
+        }
+
+        void end() {
+            cpuNanos += OS.getProcessCpuTime() - start;
+            ops++;
+        }
+    }
+
     @Benchmark
-    public long codec() throws IOException {
+    public long codec(Cpu cpu) throws IOException {
+        cpu.begin();
         long total = 0;
         try (InputStream in = codec.open(new ByteArrayInputStream(compressed))) {
             for (int n; (n = in.read(buffer)) > 0; ) {
                 total += n;
             }
         }
+        cpu.end();
         return expect(total);
     }
 
     @Benchmark
-    public long transflux() throws Exception {
-        return run(JobStyles.Style.TRANSFLUX);
+    public long transflux(Cpu cpu) throws Exception {
+        return run(JobStyles.Style.TRANSFLUX, cpu);
     }
 
     @Benchmark
-    public long buffered() throws Exception {
-        return run(JobStyles.Style.BUFFERED);
+    public long buffered(Cpu cpu) throws Exception {
+        return run(JobStyles.Style.BUFFERED, cpu);
     }
 
     @Benchmark
-    public long sdkStreams() throws Exception {
-        return run(JobStyles.Style.SDK_STREAMS);
+    public long sdkStreams(Cpu cpu) throws Exception {
+        return run(JobStyles.Style.SDK_STREAMS, cpu);
     }
 
-    private long run(JobStyles.Style style) throws InterruptedException, ExecutionException, TimeoutException {
+    private long run(JobStyles.Style style, Cpu cpu) throws InterruptedException, ExecutionException, TimeoutException {
         String token = "t" + tokens.incrementAndGet();
+        cpu.begin();
         styles.run(style, codec, url, token);
         LoopbackRig.Delivery d = rig.delivery(token).get(60, TimeUnit.SECONDS);
+        cpu.end();
         rig.forget(token);
         return expect(d.bytes());
     }

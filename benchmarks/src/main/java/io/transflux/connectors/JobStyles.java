@@ -26,6 +26,7 @@ import io.transflux.connectors.s3.S3ObjectLambda;
 import io.transflux.connectors.s3.S3WgorClient;
 import io.transflux.pipeline.Limits;
 import io.transflux.pipeline.Pipeline;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.SdkAdvancedClientOption;
@@ -49,7 +50,8 @@ import software.amazon.awssdk.services.s3.model.WriteGetObjectResponseRequest;
  *       {@code transflux invoke} runs it.</li>
  * </ul>
  * Both SDK styles use the SDK's default sync HTTP client (Apache 5) with path {@code /WriteGetObjectResponse}
- * on the loopback endpoint (host-prefix injection off, as an endpoint override on an IP needs).
+ * on the loopback endpoint (host-prefix injection off, as an endpoint override on an IP needs), signing as over
+ * {@code https} ({@link HttpsEquivalentSigner}: unsigned payload, as against the real endpoint).
  */
 final class JobStyles implements AutoCloseable {
 
@@ -72,27 +74,37 @@ final class JobStyles implements AutoCloseable {
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .followRedirects(HttpClient.Redirect.NEVER).build();
-    private final S3Client s3;
+    private final String wgorEndpoint;
+    private @Nullable S3Client s3;
     private final Map<BenchCodec, S3ObjectLambda> lambdas = new EnumMap<>(BenchCodec.class);
 
     JobStyles(String wgorEndpoint) {
         // One INFO line per invocation would otherwise go to stderr.
         QUIET.setLevel(Level.WARNING);
-        s3 = S3Client.builder().region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDBENCH", "bench-secret")))
-                .endpointOverride(URI.create(wgorEndpoint))
-                .httpClient(Apache5HttpClient.create())
-                .overrideConfiguration(o -> o.putAdvancedOption(SdkAdvancedClientOption.DISABLE_HOST_PREFIX_INJECTION, true))
-                .build();
-        S3WgorClient wgor = S3WgorClient.create("us-east-1", AwsCredentials.of("AKIDBENCH", "bench-secret", null))
-                .endpointOverride(wgorEndpoint);
-        HttpSourceOpener opener = HttpSourceOpener.fromEnvironment(Map.of(), List.of("127.0.0.1"));
-        for (BenchCodec c : BenchCodec.values()) {
-            ObjectLambdaFunction fn = ObjectLambdaFunction.builder().pipeline(Pipeline.parse(c.stage()))
-                    .limits(Limits.builder().unlimitedOutput().noDeadline().build())
-                    .sourceOpener(opener).build();
-            lambdas.put(c, S3ObjectLambda.create(fn, wgor));
+        this.wgorEndpoint = wgorEndpoint;
+    }
+
+    /** Built on first use, so a JVM running one style loads only that style's classes. */
+    private synchronized S3Client s3() {
+        if (s3 == null) {
+            s3 = S3Client.builder().region(Region.US_EAST_1)
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDBENCH", "bench-secret")))
+                    .endpointOverride(URI.create(wgorEndpoint))
+                    .httpClient(Apache5HttpClient.create())
+                    .putAuthScheme(HttpsEquivalentSigner.scheme())
+                    .overrideConfiguration(o -> o.putAdvancedOption(SdkAdvancedClientOption.DISABLE_HOST_PREFIX_INJECTION, true))
+                    .build();
         }
+        return s3;
+    }
+
+    private synchronized S3ObjectLambda lambda(BenchCodec codec) {
+        return lambdas.computeIfAbsent(codec, c -> S3ObjectLambda.create(ObjectLambdaFunction.builder()
+                        .pipeline(Pipeline.parse(c.stage()))
+                        .limits(Limits.builder().unlimitedOutput().noDeadline().build())
+                        .sourceOpener(HttpSourceOpener.fromEnvironment(Map.of(), List.of("127.0.0.1"))).build(),
+                S3WgorClient.create("us-east-1", AwsCredentials.of("AKIDBENCH", "bench-secret", null))
+                        .endpointOverride(wgorEndpoint)));
     }
 
     /** Runs one GetObject of {@code url} in {@code style}, answering with {@code token}; blocks until done. */
@@ -115,7 +127,7 @@ final class JobStyles implements AutoCloseable {
         String event = "{\"xAmzRequestId\":\"" + token + "\",\"protocolVersion\":\"1.00\",\"getObjectContext\":{\"inputS3Url\":\""
                 + url + "\",\"outputRoute\":\"" + ROUTE + "\",\"outputToken\":\"" + token
                 + "\"},\"userRequest\":{\"url\":\"https://bench.example/object\",\"headers\":{}}}";
-        S3ObjectLambda.Result r = lambdas.get(codec).handle(event.getBytes(StandardCharsets.UTF_8)).block(TIMEOUT);
+        S3ObjectLambda.Result r = lambda(codec).handle(event.getBytes(StandardCharsets.UTF_8)).block(TIMEOUT);
         if (r == null || r.outcome() == null || !r.outcome().succeeded()) {
             throw new IllegalStateException("transflux invocation failed: " + (r == null ? "no result" : r.replyJson()
                     + (r.outcome() == null ? "" : " " + r.outcome().toLogLine())));
@@ -131,7 +143,7 @@ final class JobStyles implements AutoCloseable {
         }
         CRC32C crc = new CRC32C();
         crc.update(transformed);
-        s3.writeGetObjectResponse(WriteGetObjectResponseRequest.builder().requestRoute(ROUTE).requestToken(token)
+        s3().writeGetObjectResponse(WriteGetObjectResponseRequest.builder().requestRoute(ROUTE).requestToken(token)
                 .statusCode(200).checksumCRC32C(base64(crc)).build(), RequestBody.fromBytes(transformed));
     }
 
@@ -140,7 +152,7 @@ final class JobStyles implements AutoCloseable {
                 HttpResponse.BodyHandlers.ofInputStream());
         CRC32C crc = new CRC32C();
         try (InputStream body = new CheckedInputStream(codec.open(source.body()), crc)) {
-            s3.writeGetObjectResponse(WriteGetObjectResponseRequest.builder().requestRoute(ROUTE).requestToken(token)
+            s3().writeGetObjectResponse(WriteGetObjectResponseRequest.builder().requestRoute(ROUTE).requestToken(token)
                     .statusCode(200).build(), RequestBody.fromContentProvider(() -> body, "application/octet-stream"));
         }
     }
@@ -150,7 +162,9 @@ final class JobStyles implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        s3.close();
+    public synchronized void close() {
+        if (s3 != null) {
+            s3.close();
+        }
     }
 }

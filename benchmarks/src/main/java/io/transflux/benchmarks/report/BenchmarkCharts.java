@@ -1,0 +1,175 @@
+package io.transflux.benchmarks.report;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.Styler;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Writes the PNG charts of {@code docs/benchmarks.md} from the benchmark JSON and prints the matching Markdown
+ * tables. Every input is optional; a chart is drawn only from the data given.
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar io.transflux.benchmarks.report.BenchmarkCharts \
+ *     --e2e e2e.json --ttfb ttfb.json --memory memory-4g.json --out docs/benchmarks
+ * </pre>
+ */
+public final class BenchmarkCharts {
+
+    static final int WIDTH = 720;
+    static final int HEIGHT = 400;
+    private static final List<String> STYLE_METHODS = List.of("codec", "transflux", "sdkStreams", "buffered");
+    private static final List<String> STYLE_NAMES = List.of("codec in memory", "Transflux", "SDK + streams", "buffered");
+
+    private BenchmarkCharts() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        Path e2e = null;
+        Path ttfb = null;
+        Path memory = null;
+        Path out = Path.of("docs/benchmarks");
+        for (int i = 0; i < args.length; i += 2) {
+            switch (args[i]) {
+                case "--e2e" -> e2e = Path.of(args[i + 1]);
+                case "--ttfb" -> ttfb = Path.of(args[i + 1]);
+                case "--memory" -> memory = Path.of(args[i + 1]);
+                case "--out" -> out = Path.of(args[i + 1]);
+                default -> throw new IllegalArgumentException("option: actual " + args[i]
+                        + ", expected --e2e, --ttfb, --memory or --out");
+            }
+        }
+        Files.createDirectories(out);
+        if (e2e != null) {
+            List<JmhResult> rs = JmhResult.read(e2e);
+            throughputChart(rs, out.resolve("end-to-end-throughput"));
+            ratioChart(rs, out.resolve("end-to-end-ratio"));
+            allocationChart(rs, out.resolve("allocation-per-byte"));
+            System.out.println(EndToEndTable.throughput(rs));
+            System.out.println(EndToEndTable.cpu(rs));
+            System.out.println(EndToEndTable.allocation(rs));
+        }
+        if (ttfb != null) {
+            List<JmhResult> rs = JmhResult.read(ttfb);
+            ttfbChart(rs, out.resolve("time-to-first-byte"));
+            System.out.println(EndToEndTable.timeToFirstByte(rs));
+        }
+        if (memory != null) {
+            memoryChart(new ObjectMapper().readTree(memory.toFile()), out.resolve("memory-under-size"));
+        }
+    }
+
+    static void throughputChart(List<JmhResult> rs, Path file) throws IOException {
+        CategoryChart c = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
+                .title("End to end on loopback vs in-memory codec (higher is better)")
+                .xAxisTitle("format").yAxisTitle("MB/s of decompressed output").build();
+        style(c);
+        List<String> formats = EndToEndTable.formats(rs);
+        for (int i = 0; i < STYLE_METHODS.size(); i++) {
+            List<Double> ys = new ArrayList<>();
+            for (String f : formats) {
+                double v = EndToEndTable.mbPerSecond(rs, STYLE_METHODS.get(i), f);
+                ys.add(Double.isNaN(v) ? 0 : v);
+            }
+            c.addSeries(STYLE_NAMES.get(i), formats, ys);
+        }
+        BitmapEncoder.saveBitmap(c, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    /** Each style's MB/s divided by the in-memory codec's, per format: the unit of the targets. */
+    static void ratioChart(List<JmhResult> rs, Path file) throws IOException {
+        CategoryChart c = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
+                .title("End to end ÷ in-memory codec, same run (targets: zstd 0.8, gzip/bzip2 0.9)")
+                .xAxisTitle("format").yAxisTitle("ratio of MB/s").build();
+        style(c);
+        List<String> formats = EndToEndTable.formats(rs);
+        for (int i = 1; i < STYLE_METHODS.size(); i++) {
+            List<Double> ys = new ArrayList<>();
+            for (String f : formats) {
+                double v = EndToEndTable.mbPerSecond(rs, STYLE_METHODS.get(i), f) / EndToEndTable.mbPerSecond(rs, "codec", f);
+                ys.add(Double.isNaN(v) ? 0 : v);
+            }
+            c.addSeries(STYLE_NAMES.get(i), formats, ys);
+        }
+        BitmapEncoder.saveBitmap(c, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    static void allocationChart(List<JmhResult> rs, Path file) throws IOException {
+        if (Double.isNaN(EndToEndTable.allocationPerByte(rs, "transflux", EndToEndTable.formats(rs).get(0)))) {
+            return;
+        }
+        CategoryChart c = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
+                .title("Heap allocation per output byte (JMH -prof gc, lower is better)")
+                .xAxisTitle("format").yAxisTitle("bytes allocated / byte").build();
+        style(c);
+        List<String> formats = EndToEndTable.formats(rs);
+        for (int i = 1; i < STYLE_METHODS.size(); i++) {
+            List<Double> ys = new ArrayList<>();
+            for (String f : formats) {
+                double v = EndToEndTable.allocationPerByte(rs, STYLE_METHODS.get(i), f);
+                ys.add(Double.isNaN(v) ? 0 : v);
+            }
+            c.addSeries(STYLE_NAMES.get(i), formats, ys);
+        }
+        BitmapEncoder.saveBitmap(c, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    static void ttfbChart(List<JmhResult> rs, Path file) throws IOException {
+        XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT)
+                .title("Time to first byte at the WGOR endpoint (gzip, lower is better)")
+                .xAxisTitle("decompressed object size (MiB, log scale)").yAxisTitle("ms (log scale)").build();
+        c.getStyler().setXAxisLogarithmic(true).setYAxisLogarithmic(true).setLegendPosition(Styler.LegendPosition.InsideNW)
+                .setChartBackgroundColor(java.awt.Color.WHITE).setMarkerSize(8);
+        Set<String> styles = new LinkedHashSet<>();
+        rs.stream().filter(r -> r.benchmarkClass().equals("TimeToFirstByteBenchmark")).forEach(r -> styles.add(r.param("style")));
+        for (String s : styles) {
+            List<Double> xs = new ArrayList<>();
+            List<Double> ys = new ArrayList<>();
+            rs.stream().filter(r -> r.benchmarkClass().equals("TimeToFirstByteBenchmark") && r.param("style").equals(s))
+                    .sorted((a, b) -> Integer.compare(Integer.parseInt(a.param("mib")), Integer.parseInt(b.param("mib"))))
+                    .forEach(r -> {
+                        xs.add(Double.parseDouble(r.param("mib")));
+                        ys.add(Math.max(1, r.score()));
+                    });
+            c.addSeries(s, xs, ys);
+        }
+        BitmapEncoder.saveBitmap(c, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    static void memoryChart(JsonNode outcomes, Path file) throws IOException {
+        List<String> labels = new ArrayList<>();
+        List<Double> rss = new ArrayList<>();
+        String title = "";
+        for (JsonNode o : outcomes) {
+            String outcome = o.get("outcome").asText();
+            labels.add(o.get("style").asText() + (outcome.equals("ok") ? " (ok)" : outcome.startsWith("OutOfMemoryError")
+                    ? " (OOM)" : " (failed)"));
+            rss.add(o.get("vmHwmKb").asDouble() / 1024);
+            title = "Peak RSS streaming " + (o.get("sizeBytes").asLong() >> 30) + " GiB (gzip) under -Xmx" + o.get("xmx").asText();
+        }
+        CategoryChart c = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title)
+                .xAxisTitle("style (outcome)").yAxisTitle("peak RSS (MiB)").build();
+        style(c);
+        c.getStyler().setLegendVisible(false);
+        c.addSeries("peak RSS", labels, rss);
+        BitmapEncoder.saveBitmap(c, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    private static void style(CategoryChart c) {
+        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS).setChartBackgroundColor(java.awt.Color.WHITE);
+    }
+}
