@@ -1,5 +1,6 @@
 package io.transflux.benchmarks.report;
 
+import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,7 +26,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.transflux.benchmarks.report.BenchmarkCharts \
- *     --e2e e2e.json --ttfb ttfb.json --memory memory-4g.json --out docs/benchmarks
+ *     --e2e e2e.json --ttfb ttfb.json --memory memory-4g.json,memory-256m.json --out docs/benchmarks
  * </pre>
  */
 public final class BenchmarkCharts {
@@ -33,6 +35,9 @@ public final class BenchmarkCharts {
     static final int HEIGHT = 400;
     private static final List<String> STYLE_METHODS = List.of("codec", "transflux", "sdkStreams", "buffered");
     private static final List<String> STYLE_NAMES = List.of("codec in memory", "Transflux", "SDK + streams", "buffered");
+    /** One colour per style in every chart (codec grey, Transflux blue, SDK + streams orange, buffered purple). */
+    private static final List<Color> STYLE_COLORS = List.of(new Color(0x9e9e9e), new Color(0x1f77b4), new Color(0xff7f0e),
+            new Color(0x9467bd));
 
     private BenchmarkCharts() {
     }
@@ -69,7 +74,10 @@ public final class BenchmarkCharts {
             System.out.println(EndToEndTable.timeToFirstByte(rs));
         }
         if (memory != null) {
-            memoryChart(new ObjectMapper().readTree(memory.toFile()), out.resolve("memory-under-size"));
+            for (String m : memory.toString().split(",")) {
+                JsonNode outcomes = new ObjectMapper().readTree(Path.of(m).toFile());
+                memoryChart(outcomes, out.resolve("memory-under-size-" + (outcomes.get(0).get("sizeBytes").asLong() >> 20) + "mib"));
+            }
         }
     }
 
@@ -85,7 +93,7 @@ public final class BenchmarkCharts {
                 double v = EndToEndTable.mbPerSecond(rs, STYLE_METHODS.get(i), f);
                 ys.add(Double.isNaN(v) ? 0 : v);
             }
-            c.addSeries(STYLE_NAMES.get(i), formats, ys);
+            c.addSeries(STYLE_NAMES.get(i), formats, ys).setFillColor(STYLE_COLORS.get(i));
         }
         BitmapEncoder.saveBitmap(c, file.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
@@ -103,7 +111,7 @@ public final class BenchmarkCharts {
                 double v = EndToEndTable.mbPerSecond(rs, STYLE_METHODS.get(i), f) / EndToEndTable.mbPerSecond(rs, "codec", f);
                 ys.add(Double.isNaN(v) ? 0 : v);
             }
-            c.addSeries(STYLE_NAMES.get(i), formats, ys);
+            c.addSeries(STYLE_NAMES.get(i), formats, ys).setFillColor(STYLE_COLORS.get(i));
         }
         BitmapEncoder.saveBitmap(c, file.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
@@ -123,7 +131,7 @@ public final class BenchmarkCharts {
                 double v = EndToEndTable.allocationPerByte(rs, STYLE_METHODS.get(i), f);
                 ys.add(Double.isNaN(v) ? 0 : v);
             }
-            c.addSeries(STYLE_NAMES.get(i), formats, ys);
+            c.addSeries(STYLE_NAMES.get(i), formats, ys).setFillColor(STYLE_COLORS.get(i));
         }
         BitmapEncoder.saveBitmap(c, file.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
@@ -133,7 +141,7 @@ public final class BenchmarkCharts {
                 .title("Time to first byte at the WGOR endpoint (gzip, lower is better)")
                 .xAxisTitle("decompressed object size (MiB, log scale)").yAxisTitle("ms (log scale)").build();
         c.getStyler().setXAxisLogarithmic(true).setYAxisLogarithmic(true).setLegendPosition(Styler.LegendPosition.InsideNW)
-                .setChartBackgroundColor(java.awt.Color.WHITE).setMarkerSize(8);
+                .setChartBackgroundColor(Color.WHITE).setMarkerSize(8);
         Set<String> styles = new LinkedHashSet<>();
         rs.stream().filter(r -> r.benchmarkClass().equals("TimeToFirstByteBenchmark")).forEach(r -> styles.add(r.param("style")));
         for (String s : styles) {
@@ -145,31 +153,41 @@ public final class BenchmarkCharts {
                         xs.add(Double.parseDouble(r.param("mib")));
                         ys.add(Math.max(1, r.score()));
                     });
-            c.addSeries(s, xs, ys);
+            int i = List.of("codec", "transflux", "sdk-streams", "buffered").indexOf(s);
+            XYSeries series = c.addSeries(s, xs, ys);
+            if (i >= 0) {
+                series.setLineColor(STYLE_COLORS.get(i));
+                series.setMarkerColor(STYLE_COLORS.get(i));
+            }
         }
         BitmapEncoder.saveBitmap(c, file.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 
+    /** Peak RSS and largest live heap (after GC) per style; the category label carries the outcome. */
     static void memoryChart(JsonNode outcomes, Path file) throws IOException {
         List<String> labels = new ArrayList<>();
         List<Double> rss = new ArrayList<>();
+        List<Double> heap = new ArrayList<>();
         String title = "";
         for (JsonNode o : outcomes) {
             String outcome = o.get("outcome").asText();
             labels.add(o.get("style").asText() + (outcome.equals("ok") ? " (ok)" : outcome.startsWith("OutOfMemoryError")
                     ? " (OOM)" : " (failed)"));
             rss.add(o.get("vmHwmKb").asDouble() / 1024);
-            title = "Peak RSS streaming " + (o.get("sizeBytes").asLong() >> 30) + " GiB (gzip) under -Xmx" + o.get("xmx").asText();
+            heap.add(Math.max(0, o.get("peakHeapAfterGcBytes").asDouble()) / (1 << 20));
+            long mib = o.get("sizeBytes").asLong() >> 20;
+            title = "Streaming " + (mib >= 1024 ? (mib >> 10) + " GiB" : mib + " MiB") + " (gzip) under -Xmx"
+                    + o.get("xmx").asText() + ", one JVM per style";
         }
         CategoryChart c = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title)
-                .xAxisTitle("style (outcome)").yAxisTitle("peak RSS (MiB)").build();
+                .xAxisTitle("style (outcome)").yAxisTitle("MiB").build();
         style(c);
-        c.getStyler().setLegendVisible(false);
-        c.addSeries("peak RSS", labels, rss);
+        c.addSeries("peak RSS (VmHWM)", labels, rss).setFillColor(new Color(0x1f77b4));
+        c.addSeries("largest heap after GC (0 = died first)", labels, heap).setFillColor(new Color(0xff7f0e));
         BitmapEncoder.saveBitmap(c, file.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 
     private static void style(CategoryChart c) {
-        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS).setChartBackgroundColor(java.awt.Color.WHITE);
+        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS).setChartBackgroundColor(Color.WHITE);
     }
 }
