@@ -16,7 +16,7 @@ import io.transflux.benchmarks.report.EndToEndTable;
  * What {@code transflux bench} runs, through JMH's Runner API: {@link EndToEndBenchmark} and
  * {@link TimeToFirstByteBenchmark}, JSON results in {@code --dir} (default {@code target/bench}), then a table.
  * {@code --quick}: gzip and zstd on 16 MiB objects, Transflux and buffered time to first byte at 16 and 256 MiB,
- * one warm-up and two 1 s measurements (about three minutes on two cores). Without it: every format with the
+ * two 1 s warm-ups and two 2 s measurements (about two minutes on two cores). Without it: every format with the
  * {@code gc} profiler and all three styles at 16 MiB, 256 MiB and 1 GiB (about fifteen minutes).
  */
 public final class BenchSuite {
@@ -39,8 +39,8 @@ public final class BenchSuite {
         ChainedOptionsBuilder first = new OptionsBuilder().include(TimeToFirstByteBenchmark.class.getName() + "\\.").forks(1)
                 .resultFormat(ResultFormatType.JSON).result(ttfb.toString());
         if (quick) {
-            end.param("format", "gzip", "zstd").param("mib", "16").warmupIterations(1).warmupTime(TimeValue.seconds(1))
-                    .measurementIterations(2).measurementTime(TimeValue.seconds(1));
+            end.param("format", "gzip", "zstd").param("mib", "16").warmupIterations(2).warmupTime(TimeValue.seconds(1))
+                    .measurementIterations(2).measurementTime(TimeValue.seconds(2));
             first.param("style", "transflux", "buffered").param("mib", "16", "256").warmupIterations(1).measurementIterations(2);
         } else {
             end.addProfiler("gc").warmupIterations(2).warmupTime(TimeValue.seconds(2)).measurementIterations(3)

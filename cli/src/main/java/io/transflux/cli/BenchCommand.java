@@ -69,8 +69,8 @@ final class BenchCommand implements Callable<Integer> {
         if (ignoreLock) {
             cmd.add("-Djmh.ignoreLock=true");
         }
-        cmd.addAll(List.of("-cp", jar.toAbsolutePath().toString(), "io.transflux.connectors.BenchSuite", "--dir",
-                root.resolve("target/bench").toAbsolutePath().toString()));
+        cmd.addAll(List.of("-cp", jar.toAbsolutePath().normalize().toString(), "io.transflux.connectors.BenchSuite", "--dir",
+                root.resolve("target/bench").toAbsolutePath().normalize().toString()));
         if (quick) {
             cmd.add("--quick");
         }

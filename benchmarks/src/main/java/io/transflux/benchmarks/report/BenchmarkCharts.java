@@ -26,7 +26,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.transflux.benchmarks.report.BenchmarkCharts \
- *     --e2e e2e.json --ttfb ttfb.json --memory memory-4g.json,memory-256m.json --out docs/benchmarks
+ *     --e2e e2e.json[,rerun.json] --ttfb ttfb.json --memory memory-4g.json,memory-256m.json --out docs/benchmarks
  * </pre>
  */
 public final class BenchmarkCharts {
@@ -60,7 +60,7 @@ public final class BenchmarkCharts {
         }
         Files.createDirectories(out);
         if (e2e != null) {
-            List<JmhResult> rs = JmhResult.read(e2e);
+            List<JmhResult> rs = merged(e2e.toString().split(","));
             throughputChart(rs, out.resolve("end-to-end-throughput"));
             ratioChart(rs, out.resolve("end-to-end-ratio"));
             allocationChart(rs, out.resolve("allocation-per-byte"));
@@ -79,6 +79,22 @@ public final class BenchmarkCharts {
                 memoryChart(outcomes, out.resolve("memory-under-size-" + (outcomes.get(0).get("sizeBytes").asLong() >> 20) + "mib"));
             }
         }
+    }
+
+    /**
+     * The end-to-end results of several files; a later file replaces every row of each format it contains, so a
+     * rerun of one format never mixes with another run's rows of that format.
+     */
+    static List<JmhResult> merged(String[] files) throws IOException {
+        List<JmhResult> all = new ArrayList<>();
+        for (String f : files) {
+            List<JmhResult> next = JmhResult.read(Path.of(f));
+            Set<String> formats = new LinkedHashSet<>();
+            next.forEach(r -> formats.add(r.params().getOrDefault("format", "")));
+            all.removeIf(r -> formats.contains(r.params().getOrDefault("format", "")));
+            all.addAll(next);
+        }
+        return all;
     }
 
     static void throughputChart(List<JmhResult> rs, Path file) throws IOException {
@@ -188,6 +204,7 @@ public final class BenchmarkCharts {
     }
 
     private static void style(CategoryChart c) {
-        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS).setChartBackgroundColor(Color.WHITE);
+        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS).setLegendLayout(Styler.LegendLayout.Horizontal)
+                .setChartBackgroundColor(Color.WHITE);
     }
 }
