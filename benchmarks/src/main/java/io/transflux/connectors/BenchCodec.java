@@ -25,7 +25,9 @@ import com.github.luben.zstd.ZstdOutputStream;
  * "buffered" / "SDK + streams" styles all decode through {@link #open}).
  */
 enum BenchCodec {
-    GZIP, ZSTD, BZIP2, SNAPPY;
+    GZIP, ZSTD, BZIP2, SNAPPY,
+    /** No compression: the object is served as is and passed through; measures the transport alone. */
+    NONE;
 
     /** Buffer size of the decoding {@code InputStream}s and of every read loop. */
     static final int CHUNK = 64 * 1024;
@@ -40,7 +42,7 @@ enum BenchCodec {
 
     /** The Transflux stage for this format; the ratio cap is off because the log corpus is synthetic. */
     String stage() {
-        return "decompress/" + id() + ",ratio_0";
+        return this == NONE ? "" : "decompress/" + id() + ",ratio_0";
     }
 
     InputStream open(InputStream in) throws IOException {
@@ -49,16 +51,21 @@ enum BenchCodec {
             case ZSTD -> new ZstdInputStream(in);
             case BZIP2 -> new BZip2CompressorInputStream(in, true);
             case SNAPPY -> new SnappyFramedInputStream(in, true);
+            case NONE -> in;
         };
     }
 
     byte[] compress(byte[] data) {
+        if (this == NONE) {
+            return data.clone();
+        }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(data.length / 4);
         try (OutputStream out = switch (this) {
             case GZIP -> new GZIPOutputStream(bytes, CHUNK);
             case ZSTD -> new ZstdOutputStream(bytes, 3);
             case BZIP2 -> new BZip2CompressorOutputStream(bytes);
             case SNAPPY -> new SnappyFramedOutputStream(bytes);
+            case NONE -> throw new IllegalStateException("unreachable");
         }) {
             out.write(data);
         } catch (IOException e) {

@@ -43,6 +43,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"-Xmx1g", "-XX:MaxDirectMemorySize=256m"})
 public class EndToEndBenchmark {
 
+    /** Also {@code none} (not run by default): the uncompressed object passed through, the transport's own cost. */
     @Param({"gzip", "zstd", "bzip2", "snappy"})
     public String format;
 
