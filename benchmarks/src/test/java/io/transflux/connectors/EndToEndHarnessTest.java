@@ -53,7 +53,7 @@ class EndToEndHarnessTest {
 
     @ParameterizedTest
     @CsvSource({"transflux,gzip", "transflux,zstd", "transflux,bzip2", "transflux,snappy", "buffered,gzip", "buffered,zstd",
-            "sdk-streams,gzip", "sdk-streams,snappy"})
+            "sdk-streams,gzip", "sdk-streams,snappy", "transflux,none", "sdk-streams,none"})
     void eachStyleDeliversExactlyTheDecompressedObjectToTheWgorEndpoint(String style, String format) throws Exception {
         String token = style + "-" + format;
 
