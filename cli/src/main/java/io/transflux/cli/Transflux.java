@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
         versionProvider = Transflux.Version.class,
         description = "Backpressured object-transformation pipelines for S3 Object Lambda and OSS Object FC.",
         subcommands = {RunCommand.class, InvokeCommand.class, ServeCommand.class, ProcessCommand.class,
-                CallbackServerCommand.class, CommandLine.HelpCommand.class})
+                CallbackServerCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Transflux {
 
     public static final int EXIT_OK = 0;
