@@ -40,6 +40,15 @@ final class UploadFront {
     }
 
     Mono<Void> put(HttpServerRequest req, HttpServerResponse res, Request r, AccessLog log, CallerFront.Target t) {
+        for (String q : r.query().keySet()) {
+            if (!q.equals("callback") && !q.equals("callback-var")) {
+                throw new PlatformError(501, "NotImplemented", "PutObject is implemented without sub-resources "
+                        + "(multipart upload, ACL, tagging, append are not).");
+            }
+        }
+        if (r.header("x-oss-copy-source") != null) {
+            throw new PlatformError(501, "NotImplemented", "CopyObject is not implemented.");
+        }
         UploadCallback cb = UploadCallback.of(r, Map.of());
         Path file;
         try {

@@ -8,6 +8,9 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -182,5 +185,17 @@ class LocalAccessPointUploadCallbackTest {
                 .isInstanceOf(OSSException.class)
                 .satisfies(e -> assertThat(((OSSException) e).getErrorCode()).isEqualTo("InvalidArgument"));
         assertThat(root.resolve("bkt/never.txt")).doesNotExist();
+    }
+
+    @Test
+    void putWithAMultipartSubResourceIsNotImplementedAndStoresNothing() throws Exception {
+        HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(ap.endpoint() + "/bkt/part.bin?partNumber=1&uploadId=u"))
+                        .timeout(Duration.ofSeconds(10))
+                        .PUT(HttpRequest.BodyPublishers.ofString("part")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(501);
+        assertThat(r.body()).contains("<Code>NotImplemented</Code>");
+        assertThat(root.resolve("bkt/part.bin")).doesNotExist();
     }
 }
