@@ -46,7 +46,9 @@ import reactor.netty.http.server.HttpServerResponse;
  * (ListObjects / ListObjectsV2 through the function), {@code GET /} (ListBuckets, direct),
  * {@code POST /WriteGetObjectResponse} (S3 WGOR, SigV4 {@code s3-object-lambda}),
  * {@code POST /?x-oss-write-get-object-response} (OSS WGOR, V1/V4) and the internal object endpoint
- * {@value #INTERNAL_PREFIX}{@code ...} that presigned input URLs point at.
+ * {@value #INTERNAL_PREFIX}{@code ...} that presigned input URLs point at. OSS-flavour access points also take
+ * {@code ?x-oss-process} (GET, POST), PutObject and multipart uploads with upload callbacks, and serve the
+ * callback public key at {@code /transflux_callback_pub_key.pem} (docs/serve.md).
  *
  * <table>
  *   <caption>Defaults</caption>
@@ -98,6 +100,7 @@ public final class LocalAccessPoint implements AutoCloseable {
     private final ProcessFront process;
     private final CallbackSender callbacks = new CallbackSender();
     private final UploadFront uploads;
+    private final MultipartFront multipart;
 
     private LocalAccessPoint(Builder b) {
         this.store = new FileStore(Objects.requireNonNull(b.root, "root"));
@@ -115,6 +118,7 @@ public final class LocalAccessPoint implements AutoCloseable {
         this.objects = new ObjectEndpoint(this);
         this.process = new ProcessFront(this, b.limits);
         this.uploads = new UploadFront(this, callbacks);
+        this.multipart = new MultipartFront(this, uploads);
         this.server = HttpServer.create().host(b.host).port(b.port)
                 // Reactor Netty does not surface request trailers: keep the last content's trailer fields.
                 .doOnConnection(conn -> conn.addHandlerFirst("transflux-trailers", new ChannelInboundHandlerAdapter() {
@@ -211,6 +215,8 @@ public final class LocalAccessPoint implements AutoCloseable {
                 CallerFront.Target t = caller.ossTarget(r);
                 log.pipeline = t.spec().pipeline();
                 m = process.save(req, res, log, t.spec(), t.bucket(), t.key());
+            } else if (MultipartFront.handles(r)) {
+                m = multipart.serve(req, res, r, log, caller.ossTarget(r));
             } else if (r.method().equals("PUT")) {
                 m = uploads.put(req, res, r, log, caller.ossTarget(r));
             } else if (r.method().equals("GET") && r.path().equals(CallbackSender.KEY_PATH)) {

@@ -43,34 +43,58 @@ final class UploadFront {
         for (String q : r.query().keySet()) {
             if (!q.equals("callback") && !q.equals("callback-var")) {
                 throw new PlatformError(501, "NotImplemented", "PutObject is implemented without sub-resources "
-                        + "(multipart upload, ACL, tagging, append are not).");
+                        + "(ACL, tagging, append are not).");
             }
         }
         if (r.header("x-oss-copy-source") != null) {
             throw new PlatformError(501, "NotImplemented", "CopyObject is not implemented.");
         }
         UploadCallback cb = UploadCallback.of(r, Map.of());
-        Path file;
-        try {
-            file = ap.store.newObject(t.bucket(), t.key());
-        } catch (IOException e) {
-            throw new PlatformError(500, "InternalError", "The object could not be created.");
-        }
-        String type = r.header("content-type");
-        ObjectStream body = ObjectStream.of(req.receive().map(b -> {
+        Path file = newFile(() -> ap.store.newObject(t.bucket(), t.key()));
+        return FileObjectSink.of(file).write(body(req))
+                .onErrorMap(e -> !(e instanceof PlatformError),
+                        e -> new PlatformError(500, "InternalError", "The object could not be stored."))
+                .then(stored(res, r, log, t, cb, r.header("content-type"), null));
+    }
+
+    /** A request body as heap copies of its chunks (Netty releases its buffers after each signal). */
+    static ObjectStream body(HttpServerRequest req) {
+        return ObjectStream.of(req.receive().map(b -> {
             ByteBuffer copy = ByteBuffer.allocate(b.readableBytes());
             b.readBytes(copy);
             return copy.flip();
         }), ObjectMetadata.empty());
-        return FileObjectSink.of(file).write(body)
-                .onErrorMap(e -> !(e instanceof PlatformError),
-                        e -> new PlatformError(500, "InternalError", "The object could not be stored."))
-                .then(Mono.fromCallable(() -> ap.store.object(t.bucket(), t.key())).subscribeOn(Schedulers.boundedElastic()))
+    }
+
+    /** Where to write; I/O failures are 500 {@code InternalError}. */
+    static Path newFile(java.util.concurrent.Callable<Path> where) {
+        try {
+            return where.call();
+        } catch (PlatformError e) {
+            throw e;
+        } catch (Exception e) {
+            throw new PlatformError(500, "InternalError", "The object could not be created.");
+        }
+    }
+
+    /**
+     * Answers a completed store of {@code t}: with {@code xml} (or an empty body) and the ETag, or, when
+     * {@code cb} is given, with the callback server's answer (203 {@code CallbackFailed} when it fails).
+     */
+    Mono<Void> stored(HttpServerResponse res, Request r, AccessLog log, CallerFront.Target t, @Nullable UploadCallback cb,
+            @Nullable String type, java.util.function.@Nullable Function<FileStore.Entry, String> xml) {
+        return Mono.fromCallable(() -> ap.store.object(t.bucket(), t.key())).subscribeOn(Schedulers.boundedElastic())
                 .flatMap(entry -> {
                     res.header("ETag", entry.etag()).header("x-oss-request-id", ap.newRequestId());
                     if (cb == null) {
                         log.status = 200;
-                        return res.status(200).header("Content-Length", "0").send().then();
+                        byte[] b = xml == null ? new byte[0]
+                                : xml.apply(entry).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                        if (xml != null) {
+                            res.header("Content-Type", "application/xml");
+                        }
+                        return res.status(200).header("Content-Length", Integer.toString(b.length))
+                                .send(Mono.just(Unpooled.wrappedBuffer(b))).then();
                     }
                     return Mono.fromCallable(() -> variables(t, entry, type))
                             .subscribeOn(Schedulers.boundedElastic())

@@ -27,8 +27,13 @@ import com.aliyun.oss.OSS;
 import com.aliyun.oss.OSSClientBuilder;
 import com.aliyun.oss.OSSException;
 import com.aliyun.oss.model.Callback;
+import com.aliyun.oss.model.CompleteMultipartUploadRequest;
+import com.aliyun.oss.model.CompleteMultipartUploadResult;
+import com.aliyun.oss.model.InitiateMultipartUploadRequest;
+import com.aliyun.oss.model.PartETag;
 import com.aliyun.oss.model.PutObjectRequest;
 import com.aliyun.oss.model.PutObjectResult;
+import com.aliyun.oss.model.UploadPartRequest;
 import io.netty.buffer.Unpooled;
 import io.transflux.connectors.callback.CallbackJob;
 import io.transflux.connectors.callback.CallbackJournal;
@@ -36,7 +41,12 @@ import io.transflux.connectors.callback.CallbackServer;
 import io.transflux.connectors.callback.CallbackVerifier;
 import io.transflux.connectors.callback.HttpKeyResolver;
 import io.transflux.connectors.callback.KeyUrlPolicy;
+import io.transflux.connectors.oss.OssCredentials;
+import io.transflux.connectors.oss.OssSigner;
+import io.transflux.connectors.oss.OssStore;
 import io.transflux.connectors.process.SaveAs;
+import io.transflux.connectors.upload.MultipartSpec;
+import io.transflux.pipeline.ObjectStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -188,14 +198,77 @@ class LocalAccessPointUploadCallbackTest {
     }
 
     @Test
-    void putWithAMultipartSubResourceIsNotImplementedAndStoresNothing() throws Exception {
+    void putWithAnUnsupportedSubResourceIsNotImplementedAndStoresNothing() throws Exception {
         HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(ap.endpoint() + "/bkt/part.bin?partNumber=1&uploadId=u"))
+                HttpRequest.newBuilder(URI.create(ap.endpoint() + "/bkt/part.bin?acl"))
                         .timeout(Duration.ofSeconds(10))
                         .PUT(HttpRequest.BodyPublishers.ofString("part")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(501);
         assertThat(r.body()).contains("<Code>NotImplemented</Code>");
         assertThat(root.resolve("bkt/part.bin")).doesNotExist();
+    }
+
+    @Test
+    void sdkMultipartUploadWithACallbackOnCompleteStoresThePartsInOrderAndCallsBack() throws Exception {
+        List<CallbackJob> jobs = new CopyOnWriteArrayList<>();
+        KeyUrlPolicy policy = KeyUrlPolicy.ossOnly().allowLocalHost(ap.endpoint().substring("http://".length()));
+        try (CallbackJournal journal = CallbackJournal.open(journalDir);
+             CallbackServer server = CallbackServer.start("127.0.0.1", 0,
+                     CallbackVerifier.create(policy, HttpKeyResolver.create()), journal,
+                     job -> Mono.fromRunnable(() -> jobs.add(job)))) {
+            byte[] a = "A".repeat(150_000).getBytes(StandardCharsets.US_ASCII);
+            byte[] b = "tail".getBytes(StandardCharsets.US_ASCII);
+            String id = oss.initiateMultipartUpload(new InitiateMultipartUploadRequest("bkt", "big/file.txt"))
+                    .getUploadId();
+            List<PartETag> etags = new java.util.ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                UploadPartRequest part = new UploadPartRequest("bkt", "big/file.txt", id, i + 1,
+                        new ByteArrayInputStream(i == 0 ? a : b), i == 0 ? a.length : b.length);
+                etags.add(oss.uploadPart(part).getPartETag());
+            }
+            assertThat(root.resolve("bkt/big/file.txt")).doesNotExist();
+            CompleteMultipartUploadRequest complete = new CompleteMultipartUploadRequest("bkt", "big/file.txt", id, etags);
+            Callback cb = new Callback();
+            cb.setCallbackUrl("http://127.0.0.1:" + server.port() + "/done");
+            // As in the SDK's sample: the SDK pastes callbackBody into its JSON unescaped, so quotes come escaped.
+            cb.setCallbackBody("{\\\"bucket\\\":${bucket},\\\"object\\\":${object},\\\"etag\\\":${etag},"
+                    + "\\\"size\\\":${size}}");
+            cb.setCalbackBodyType(Callback.CalbackBodyType.JSON);
+            complete.setCallback(cb);
+            CompleteMultipartUploadResult done = oss.completeMultipartUpload(complete);
+
+            try (InputStream in = done.getResponse().getContent()) {
+                assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(CallbackServer.OK_BODY);
+            }
+            byte[] stored = Files.readAllBytes(root.resolve("bkt/big/file.txt"));
+            assertThat(stored).hasSize(a.length + b.length);
+            assertThat(new String(stored, StandardCharsets.US_ASCII)).startsWith("AAAA").endsWith("Atail");
+            assertThat(jobs).singleElement().satisfies(j -> assertThat(j.fields())
+                    .containsEntry("object", "big/file.txt").containsEntry("size", Integer.toString(stored.length)));
+            assertThat(root.resolve(MultipartFront.UPLOADS).resolve(id)).doesNotExist();
+        }
+    }
+
+    @Test
+    void theLibraryOssMultipartSinkWritesIntoServeAndAWrongUploadIdIsNoSuchUpload() throws Exception {
+        OssStore store = OssStore.create(ap.endpoint(), LocalAccessPoint.DEFAULT_OSS_REGION,
+                new OssCredentials(LocalAccessPoint.DEFAULT_ACCESS_KEY_ID, LocalAccessPoint.DEFAULT_SECRET_ACCESS_KEY,
+                        null)).signer(OssSigner.V1).pathStyle(true);
+        byte[] data = new byte[MultipartSpec.MIN_PART_SIZE * 3 + 17];
+        new java.util.Random(7).nextBytes(data);
+        List<java.nio.ByteBuffer> chunks = new java.util.ArrayList<>();
+        for (int i = 0; i < data.length; i += 65536) {
+            chunks.add(java.nio.ByteBuffer.wrap(data, i, Math.min(65536, data.length - i)).slice());
+        }
+        store.sink("bkt", "lib/blob.bin", MultipartSpec.builder().partSize(MultipartSpec.MIN_PART_SIZE).build())
+                .write(ObjectStream.of(reactor.core.publisher.Flux.fromIterable(chunks)))
+                .block(Duration.ofSeconds(30));
+        assertThat(Files.readAllBytes(root.resolve("bkt/lib/blob.bin"))).isEqualTo(data);
+
+        assertThatThrownBy(() -> oss.uploadPart(new UploadPartRequest("bkt", "x.bin", "0".repeat(32), 1,
+                new ByteArrayInputStream(new byte[] {1}), 1)))
+                .isInstanceOf(OSSException.class)
+                .satisfies(e -> assertThat(((OSSException) e).getErrorCode()).isEqualTo("NoSuchUpload"));
     }
 }
