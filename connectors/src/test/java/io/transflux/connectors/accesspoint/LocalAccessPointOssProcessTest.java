@@ -63,7 +63,8 @@ class LocalAccessPointOssProcessTest {
         ap = LocalAccessPoint.builder().root(root).port(0)
                 .defaultAccessPoint(AccessPointSpec.builder().flavor(Flavor.OSS).features(EnumSet.allOf(Feature.class))
                         .build())
-                .accessPoints(List.of(AccessPointSpec.builder().bucket("bkt").flavor(Flavor.OSS).build()))
+                .accessPoints(List.of(AccessPointSpec.builder().bucket("bkt").flavor(Flavor.OSS).build(),
+                        AccessPointSpec.builder().bucket("logs").pipeline("decompress/auto").flavor(Flavor.OSS).build()))
                 .accessLog(line -> { })
                 .start();
         ClientBuilderConfiguration conf = new ClientBuilderConfiguration();
@@ -174,5 +175,24 @@ class LocalAccessPointOssProcessTest {
                 .timeout(Duration.ofSeconds(20))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void theAccessPointsOwnStagesRunBeforeTheRequestedOnes() throws Exception {
+        Files.createDirectories(root.resolve("logs"));
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(
+                Files.newOutputStream(root.resolve("logs/app.log.gz")))) {
+            gz.write("user alice@example.com logged in\n".getBytes(StandardCharsets.UTF_8));
+        }
+        HttpResponse<String> plain = http.send(HttpRequest.newBuilder(URI.create(ap.endpoint() + "/logs/app.log.gz"))
+                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> redacted = http.send(HttpRequest.newBuilder(URI.create(ap.endpoint()
+                        + "/logs/app.log.gz?x-oss-process=redact/pii")).timeout(Duration.ofSeconds(20)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(plain.statusCode()).isEqualTo(200);
+        assertThat(plain.body()).isEqualTo("user alice@example.com logged in\n");
+        assertThat(redacted.statusCode()).isEqualTo(200);
+        // decompress/auto (the access point's) ran first, then redact/pii (the request's; masks by default)
+        assertThat(redacted.body()).isEqualTo("user " + "*".repeat("alice@example.com".length()) + " logged in\n");
     }
 }
