@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
+import io.transflux.connectors.callback.CallbackHandler;
 import io.transflux.connectors.callback.CallbackJob;
 import io.transflux.connectors.callback.CallbackJournal;
 import io.transflux.connectors.callback.CallbackServer;
@@ -73,6 +74,13 @@ final class CallbackServerCommand implements Callable<Integer> {
     @Option(names = "--endpoint", paramLabel = "URL", description = "S3-compatible endpoint, addressed path-style.")
     @Nullable String endpoint;
 
+    @Option(names = "--oss-process-endpoint", paramLabel = "URL",
+            description = {"Instead of reading and writing an S3-compatible store, ask this OSS endpoint to process "
+                    + "and save each object (POST ?x-oss-process with sys/saveas, V1-signed), e.g. 'transflux serve "
+                    + "--flavor oss'. Credentials: ALIBABA_CLOUD_ACCESS_KEY_ID/_SECRET, else serve's local defaults.",
+                    "IP-literal and localhost endpoints are addressed path-style, others virtual-host style."})
+    @Nullable String ossProcessEndpoint;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec().commandLine().getErr();
@@ -81,6 +89,23 @@ final class CallbackServerCommand implements Callable<Integer> {
                     + "comes from --target-prefix and --target-bucket");
         }
         Pipeline.parse(process);
+        KeyUrlPolicy policy = KeyUrlPolicy.ossOnly();
+        for (String h : keyHosts) {
+            policy = policy.allowLocalHost(h);
+        }
+        if (ossProcessEndpoint != null) {
+            if (endpoint != null) {
+                throw new ParameterException(spec().commandLine(), "--oss-process-endpoint: give it or --endpoint, "
+                        + "not both");
+            }
+            OssProcessJobs jobs;
+            try {
+                jobs = OssProcessJobs.create(ossProcessEndpoint, System.getenv(), process, targetPrefix, targetBucket);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec().commandLine(), "--oss-process-endpoint: " + e.getMessage());
+            }
+            return serve(policy, job -> jobs.run(job, err), err);
+        }
         S3Store store;
         try {
             store = S3Store.fromEnvironment(System.getenv());
@@ -90,26 +115,27 @@ final class CallbackServerCommand implements Callable<Integer> {
         if (endpoint != null) {
             store = store.endpointOverride(endpoint);
         }
-        KeyUrlPolicy policy = KeyUrlPolicy.ossOnly();
-        for (String h : keyHosts) {
-            policy = policy.allowLocalHost(h);
-        }
         S3Store s3 = store;
         HttpSourceClient client = HttpSourceClient.create();
         HostGuard guard = s3.hasEndpointOverride() ? HostGuard.publicOnly().allowLoopback().allowPrivateNetworks()
                 : HostGuard.publicOnly();
         ProcessAndSave jobs = ProcessAndSave.create((bucket, key) -> s3.sink(bucket, key));
+        try {
+            return serve(policy, job -> run(jobs, s3, client, guard, job, err), err);
+        } finally {
+            client.dispose();
+        }
+    }
+
+    private int serve(KeyUrlPolicy policy, CallbackHandler handler, PrintWriter err) throws Exception {
         CountDownLatch stop = new CountDownLatch(1);
         try (CallbackJournal journal = CallbackJournal.open(journalDir);
              CallbackServer server = CallbackServer.start(host, port,
-                     CallbackVerifier.create(policy, HttpKeyResolver.create()), journal,
-                     job -> run(jobs, s3, client, guard, job, err))) {
+                     CallbackVerifier.create(policy, HttpKeyResolver.create()), journal, handler)) {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
             err.println("callback-server listening on " + host + ":" + server.port());
             err.flush();
             stop.await();
-        } finally {
-            client.dispose();
         }
         return Transflux.EXIT_OK;
     }

@@ -21,6 +21,9 @@ import java.util.concurrent.TimeUnit;
 
 import javax.imageio.ImageIO;
 
+import io.transflux.connectors.accesspoint.AccessPointSpec;
+import io.transflux.connectors.accesspoint.Flavor;
+import io.transflux.connectors.accesspoint.LocalAccessPoint;
 import io.transflux.connectors.callback.HttpKeyResolver;
 import io.transflux.connectors.s3.S3MockServer;
 import org.junit.jupiter.api.AfterAll;
@@ -145,6 +148,56 @@ class CallbackServerCommandTest {
             p.destroy();
             if (!p.waitFor(20, TimeUnit.SECONDS)) {
                 p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
+    void uploadToServeWithACallbackMakesTheCallbackServerSaveAThumbnailThroughServe() throws Exception {
+        Path root = dir.resolve("root");
+        Files.createDirectories(root.resolve("photos"));
+        try (LocalAccessPoint ap = LocalAccessPoint.builder().root(root).port(0).accessLog(line -> { })
+                .defaultAccessPoint(AccessPointSpec.builder().flavor(Flavor.OSS).build()).start()) {
+            int port = freePort();
+            Path log = dir.resolve("stderr-oss.log");
+            Process p = new ProcessBuilder(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), Transflux.class.getName(),
+                    "callback-server", "--port", Integer.toString(port), "--journal", dir.resolve("j2").toString(),
+                    "--allow-key-host", ap.endpoint().substring("http://".length()), "--process", "image/resize,w_100",
+                    "--oss-process-endpoint", ap.endpoint()))
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            try {
+                long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (!Files.readString(log).contains("listening on")) {
+                    assertThat(p.isAlive()).as(Files.readString(log)).isTrue();
+                    assertThat(System.nanoTime()).as("server started").isLessThan(end);
+                    Thread.sleep(100);
+                }
+                String callback = Base64.getEncoder().encodeToString(("{\"callbackUrl\":\"http://127.0.0.1:" + port
+                        + "/cb\",\"callbackBody\":\"bucket=${bucket}&object=${object}&etag=${etag}\"}")
+                        .getBytes(StandardCharsets.UTF_8));
+                HttpResponse<String> put = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                                URI.create(ap.endpoint() + "/photos/in/cat.jpg"))
+                        .timeout(Duration.ofSeconds(20)).header("Content-Type", "image/jpeg")
+                        .header("x-oss-callback", callback)
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(ProcessCommandTest.jpeg(400, 200))).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(put.statusCode()).as(put.body() + Files.readString(log)).isEqualTo(200);
+                assertThat(put.body()).isEqualTo("{\"Status\":\"OK\"}");
+                Path thumb = root.resolve("photos/thumbs/in/cat.jpg");
+                end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (!Files.exists(thumb)) {
+                    assertThat(System.nanoTime()).as(Files.readString(log)).isLessThan(end);
+                    Thread.sleep(100);
+                }
+                assertThat(ImageIO.read(thumb.toFile()).getWidth()).isEqualTo(100);
+                assertThat(Files.readString(log)).contains("saved {\"bucket\":\"photos\"");
+            } finally {
+                p.destroy();
+                if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                    p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
             }
         }
     }

@@ -85,6 +85,19 @@ public final class AccessPointSpec {
         return checksumDelivery;
     }
 
+    /** This access point running {@code newPipeline} instead (already parsed by the caller). */
+    AccessPointSpec withPipeline(String newPipeline) {
+        Builder b = new Builder();
+        b.name = name;
+        b.bucket = bucket;
+        b.prefix = prefix;
+        b.pipeline = newPipeline;
+        b.flavor = flavor;
+        b.features.addAll(features);
+        b.checksumDelivery = checksumDelivery;
+        return new AccessPointSpec(b);
+    }
+
     /** Whether this access point covers {@code key} in {@code bucket}. */
     boolean covers(String bucket, String key) {
         return (this.bucket == null || this.bucket.equals(bucket)) && key.startsWith(prefix);

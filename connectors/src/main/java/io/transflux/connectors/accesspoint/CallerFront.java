@@ -30,6 +30,10 @@ final class CallerFront {
     static final Duration PRESIGN_EXPIRY = Duration.ofMinutes(15);
     private static final Set<String> NOT_FORWARDED = Set.of("authorization");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The query parameters the OSS SDKs sign as sub-resources (those this access point can receive). */
+    private static final Set<String> OSS_SUBRESOURCES = Set.of("acl", "uploads", "uploadId", "partNumber", "append",
+            "position", "tagging", "objectMeta", "security-token", "x-oss-process", "callback", "callback-var",
+            "versionId", "x-oss-traffic-limit", "symlink", "restore");
 
     private final LocalAccessPoint ap;
 
@@ -61,6 +65,12 @@ final class CallerFront {
         Events.Caller c = new Events.Caller(requestId, ap.endpoint() + p + userQuery(r), forwardedHeaders(r), keyId, spec,
                 ap.region);
         if (spec.flavor() == Flavor.OSS) {
+            String process = r.query().get(ProcessFront.PARAM);
+            if (process != null && !head && !key.isEmpty()) {
+                spec = ProcessFront.onRead(spec, process);
+                log.pipeline = spec.pipeline();
+                c = new Events.Caller(c.requestId(), c.url(), c.headers(), c.accessKeyId(), spec, c.region());
+            }
             if (head || key.isEmpty()) {
                 throw new PlatformError(501, "NotImplemented",
                         "OSS Object FC access points transform GetObject only.");
@@ -72,6 +82,30 @@ final class CallerFront {
             return list(res, log, c, bucket, r, v2);
         }
         return head ? headObject(res, log, c, bucket, key) : getObject(res, r, log, spec, c, bucket, key);
+    }
+
+    /** An authenticated write to an object of an OSS-flavour access point. */
+    record Target(String bucket, String key, AccessPointSpec spec) {
+    }
+
+    /** Authenticates a POST/PUT to {@code /bucket/key}; only OSS-flavour access points take them (else 405). */
+    Target ossTarget(Request r) {
+        String rest = r.path().substring(1);
+        int slash = rest.indexOf('/');
+        if (slash <= 0 || slash == rest.length() - 1) {
+            throw new PlatformError(405, "MethodNotAllowed", "The specified method is not allowed against this resource.");
+        }
+        String bucket = rest.substring(0, slash);
+        String key = rest.substring(slash + 1);
+        AccessPointSpec spec = ap.accessPointFor(bucket, key);
+        if (spec.flavor() != Flavor.OSS) {
+            throw new PlatformError(405, "MethodNotAllowed", "Only OSS-flavour access points accept writes.");
+        }
+        authenticateOss(r, bucket, key);
+        if (ap.store.bucketDir(bucket) == null) {
+            throw new PlatformError(404, "NoSuchBucket", "The specified bucket does not exist.");
+        }
+        return new Target(bucket, key, spec);
     }
 
     private Mono<Void> getObject(HttpServerResponse res, Request r, AccessLog log, AccessPointSpec spec, Events.Caller c,
@@ -246,7 +280,27 @@ final class CallerFront {
         };
     }
 
-    private @Nullable String authenticateOss(Request r, String bucket, String key) {
+    /**
+     * The OSS V1 canonicalized resource: {@code /bucket/key} and the signed sub-resources the request carries,
+     * sorted, with decoded values ({@code ?x-oss-process=image/resize,w_50}).
+     */
+    static String ossResource(String bucket, String key, Request r) {
+        java.util.TreeMap<String, String> sub = new java.util.TreeMap<>();
+        r.query().forEach((k, v) -> {
+            if (OSS_SUBRESOURCES.contains(k) || k.startsWith("response-")) {
+                sub.put(k, v);
+            }
+        });
+        StringBuilder sb = new StringBuilder("/").append(bucket).append('/').append(key);
+        char sep = '?';
+        for (Map.Entry<String, String> e : sub.entrySet()) {
+            sb.append(sep).append(e.getKey()).append(e.getValue().isEmpty() ? "" : "=" + e.getValue());
+            sep = '&';
+        }
+        return sb.toString();
+    }
+
+    @Nullable String authenticateOss(Request r, String bucket, String key) {
         String auth = r.header("authorization");
         if (auth == null) {
             if (!ap.allowAnonymous) {
@@ -254,7 +308,7 @@ final class CallerFront {
             }
             return null;
         }
-        String resource = "/" + bucket + "/" + key;
+        String resource = ossResource(bucket, key, r);
         OssCredentials c = new OssCredentials(ap.credentials.accessKeyId(), ap.secret(), null);
         if (!OssSigner.verifies(r.method(), resource, r.headers(), id -> id.equals(c.accessKeyId()) ? c : null)) {
             throw new PlatformError(403, "SignatureDoesNotMatch",

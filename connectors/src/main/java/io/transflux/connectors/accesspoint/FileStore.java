@@ -31,6 +31,9 @@ final class FileStore {
     private static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
             .withZone(ZoneOffset.UTC);
 
+    /** How {@code FileObjectSink} names its temporary files; listings skip them. */
+    static final String TEMP_SUFFIX = ".transflux-tmp";
+
     final Path root;
 
     FileStore(Path root) {
@@ -59,13 +62,8 @@ final class FileStore {
     /** The object, or null when missing (also for keys that would leave the bucket). */
     @Nullable Entry object(String bucket, String key) throws IOException {
         Path dir = bucketDir(bucket);
-        if (dir == null || key.isEmpty() || key.startsWith("/") || key.contains("\\") || key.indexOf('\0') >= 0) {
+        if (dir == null || !validKey(key)) {
             return null;
-        }
-        for (String seg : key.split("/", -1)) {
-            if (seg.equals("..") || seg.equals(".")) {
-                return null;
-            }
         }
         Path f = dir.resolve(key).normalize();
         if (!f.startsWith(dir) || !Files.isRegularFile(f)) {
@@ -73,6 +71,36 @@ final class FileStore {
         }
         BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
         return new Entry(key, f, a.size(), a.lastModifiedTime().toInstant());
+    }
+
+    /**
+     * Where a new object {@code key} of an existing {@code bucket} goes; creates its parent folders. 404
+     * {@code NoSuchBucket} or 400 {@code InvalidObjectName} as a {@link PlatformError}.
+     */
+    Path newObject(String bucket, String key) throws IOException {
+        Path dir = bucketDir(bucket);
+        if (dir == null) {
+            throw new PlatformError(404, "NoSuchBucket", "The specified bucket does not exist.");
+        }
+        Path f = dir.resolve(key).normalize();
+        if (!validKey(key) || key.endsWith("/") || key.endsWith(TEMP_SUFFIX) || !f.startsWith(dir)
+                || Files.isDirectory(f)) {
+            throw new PlatformError(400, "InvalidObjectName", "The specified object name is not valid.");
+        }
+        Files.createDirectories(f.getParent());
+        return f;
+    }
+
+    private static boolean validKey(String key) {
+        if (key.isEmpty() || key.startsWith("/") || key.contains("\\") || key.indexOf('\0') >= 0) {
+            return false;
+        }
+        for (String seg : key.split("/", -1)) {
+            if (seg.equals("..") || seg.equals(".")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     List<String> buckets() throws IOException {
@@ -133,7 +161,8 @@ final class FileStore {
         }
         TreeSet<String> keys = new TreeSet<>();
         try (Stream<Path> s = Files.walk(dir)) {
-            s.filter(Files::isRegularFile).forEach(p -> keys.add(dir.relativize(p).toString().replace('\\', '/')));
+            s.filter(p -> Files.isRegularFile(p) && !p.getFileName().toString().endsWith(TEMP_SUFFIX))
+                    .forEach(p -> keys.add(dir.relativize(p).toString().replace('\\', '/')));
         }
         StringBuilder contents = new StringBuilder();
         TreeSet<String> common = new TreeSet<>();

@@ -46,7 +46,9 @@ import reactor.netty.http.server.HttpServerResponse;
  * (ListObjects / ListObjectsV2 through the function), {@code GET /} (ListBuckets, direct),
  * {@code POST /WriteGetObjectResponse} (S3 WGOR, SigV4 {@code s3-object-lambda}),
  * {@code POST /?x-oss-write-get-object-response} (OSS WGOR, V1/V4) and the internal object endpoint
- * {@value #INTERNAL_PREFIX}{@code ...} that presigned input URLs point at.
+ * {@value #INTERNAL_PREFIX}{@code ...} that presigned input URLs point at. OSS-flavour access points also take
+ * {@code ?x-oss-process} (GET, POST), PutObject and multipart uploads with upload callbacks, and serve the
+ * callback public key at {@code /transflux_callback_pub_key.pem} (docs/serve.md).
  *
  * <table>
  *   <caption>Defaults</caption>
@@ -95,6 +97,10 @@ public final class LocalAccessPoint implements AutoCloseable {
     private final CallerFront caller;
     private final WgorIntake wgor;
     private final ObjectEndpoint objects;
+    private final ProcessFront process;
+    private final CallbackSender callbacks = new CallbackSender();
+    private final UploadFront uploads;
+    private final MultipartFront multipart;
 
     private LocalAccessPoint(Builder b) {
         this.store = new FileStore(Objects.requireNonNull(b.root, "root"));
@@ -110,6 +116,9 @@ public final class LocalAccessPoint implements AutoCloseable {
         this.caller = new CallerFront(this);
         this.wgor = new WgorIntake(this);
         this.objects = new ObjectEndpoint(this);
+        this.process = new ProcessFront(this, b.limits);
+        this.uploads = new UploadFront(this, callbacks);
+        this.multipart = new MultipartFront(this, uploads);
         this.server = HttpServer.create().host(b.host).port(b.port)
                 // Reactor Netty does not surface request trailers: keep the last content's trailer fields.
                 .doOnConnection(conn -> conn.addHandlerFirst("transflux-trailers", new ChannelInboundHandlerAdapter() {
@@ -168,6 +177,7 @@ public final class LocalAccessPoint implements AutoCloseable {
     @Override
     public void close() {
         server.disposeNow(Duration.ofSeconds(5));
+        callbacks.close();
     }
 
     String secret() {
@@ -201,6 +211,20 @@ public final class LocalAccessPoint implements AutoCloseable {
                 m = wgor.oss(req, res, r, log);
             } else if (r.rawPath().startsWith(INTERNAL_PREFIX)) {
                 m = objects.serve(res, r, log);
+            } else if (r.method().equals("POST") && r.query().containsKey(ProcessFront.PARAM)) {
+                CallerFront.Target t = caller.ossTarget(r);
+                log.pipeline = t.spec().pipeline();
+                m = process.save(req, res, log, t.spec(), t.bucket(), t.key());
+            } else if (MultipartFront.handles(r)) {
+                m = multipart.serve(req, res, r, log, caller.ossTarget(r));
+            } else if (r.method().equals("PUT")) {
+                m = uploads.put(req, res, r, log, caller.ossTarget(r));
+            } else if (r.method().equals("GET") && r.path().equals(CallbackSender.KEY_PATH)) {
+                byte[] pem = callbacks.pem();
+                log.status = 200;
+                m = res.status(200).header("Content-Type", "application/x-pem-file")
+                        .header("Content-Length", Integer.toString(pem.length))
+                        .send(Mono.just(Unpooled.wrappedBuffer(pem))).then();
             } else if (r.method().equals("GET") || r.method().equals("HEAD")) {
                 m = caller.serve(req, res, r, log);
             } else {
