@@ -16,7 +16,6 @@ import java.security.KeyPairGenerator;
 import java.security.Signature;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import javax.imageio.ImageIO;
@@ -97,9 +96,7 @@ class CallbackServerCommandTest {
         int port = freePort();
         String keyHost = "127.0.0.1:" + keyServer.port();
         Path log = dir.resolve("stderr.log");
-        ProcessBuilder pb = new ProcessBuilder(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Transflux.class.getName(),
+        ProcessBuilder pb = new ProcessBuilder(ChildJvm.command(
                 "callback-server", "--port", Integer.toString(port), "--journal", dir.resolve("journal").toString(),
                 "--allow-key-host", keyHost, "--process", "image/resize,w_100", "--target-prefix", "thumbs/",
                 "--endpoint", s3mock.endpoint()))
@@ -160,9 +157,7 @@ class CallbackServerCommandTest {
                 .defaultAccessPoint(AccessPointSpec.builder().flavor(Flavor.OSS).build()).start()) {
             int port = freePort();
             Path log = dir.resolve("stderr-oss.log");
-            Process p = new ProcessBuilder(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), Transflux.class.getName(),
+            Process p = new ProcessBuilder(ChildJvm.command(
                     "callback-server", "--port", Integer.toString(port), "--journal", dir.resolve("j2").toString(),
                     "--allow-key-host", ap.endpoint().substring("http://".length()), "--process", "image/resize,w_100",
                     "--oss-process-endpoint", ap.endpoint()))

@@ -99,9 +99,7 @@ class InvokeCommandTest {
     }
 
     Result invoke(String xmx, Map<String, String> env, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                xmx, "-XX:MaxDirectMemorySize=64m", "-cp", System.getProperty("java.class.path"), Transflux.class.getName(),
-                "invoke"));
+        List<String> cmd = new ArrayList<>(ChildJvm.command(List.of(xmx, "-XX:MaxDirectMemorySize=64m"), "invoke"));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().putAll(env);

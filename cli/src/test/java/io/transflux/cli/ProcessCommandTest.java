@@ -11,9 +11,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import javax.imageio.ImageIO;
@@ -72,12 +69,7 @@ class ProcessCommandTest {
     }
 
     static Result run(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                Transflux.class.getName()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
+        ProcessBuilder pb = new ProcessBuilder(ChildJvm.command(args));
         pb.environment().put("AWS_ACCESS_KEY_ID", S3MockServer.ACCESS_KEY);
         pb.environment().put("AWS_SECRET_ACCESS_KEY", S3MockServer.SECRET_KEY);
         pb.environment().put("AWS_REGION", "us-east-1");

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -30,13 +29,7 @@ class RunCommandTest {
     }
 
     private static Result run(byte[] stdin, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        if (Runtime.version().feature() >= 22) {
-            // What the jar's Enable-Native-Access manifest entry gives users; -cp runs need the flag.
-            cmd.add("--enable-native-access=ALL-UNNAMED");
-        }
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Transflux.class.getName()));
-        cmd.addAll(List.of(args));
+        List<String> cmd = ChildJvm.command(args);
         Process p = new ProcessBuilder(cmd).start();
         p.getOutputStream().write(stdin);
         p.getOutputStream().close();
@@ -118,9 +111,7 @@ class RunCommandTest {
     @Test
     void aClosedStdoutEndsQuietlyWithTheSigpipeStatus() throws Exception {
         Path in = Files.write(dir.resolve("big"), random(8 << 20));
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Transflux.class.getName(),
-                "run", "--pipeline", "", "--in", in.toString()));
+        List<String> cmd = ChildJvm.command("run", "--pipeline", "", "--in", in.toString());
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.PIPE).start();
         p.getInputStream().readNBytes(1000);
         p.getInputStream().close();

@@ -21,8 +21,7 @@ final class ServeProcess implements AutoCloseable {
 
     ServeProcess(String heap, Path stderr, String... args) throws IOException {
         this.stderr = stderr;
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + heap, "-cp", System.getProperty("java.class.path"), Transflux.class.getName(), "serve", "--port", "0"));
+        List<String> cmd = new ArrayList<>(ChildJvm.command(List.of("-Xmx" + heap), "serve", "--port", "0"));
         cmd.addAll(List.of(args));
         process = new ProcessBuilder(cmd).redirectError(stderr.toFile()).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -67,14 +66,9 @@ class ZipOverHttpTest {
             String entry = Base64.getUrlEncoder().withoutPadding()
                     .encodeToString("logs/second.txt".getBytes(StandardCharsets.UTF_8));
             Path out = dir.resolve("second.txt");
-            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-            if (Runtime.version().feature() >= 22) {
-                cmd.add("--enable-native-access=ALL-UNNAMED");
-            }
-            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Transflux.class.getName(),
-                    "run", "--pipeline", "decompress/zip,entry_" + entry,
+            List<String> cmd = ChildJvm.command("run", "--pipeline", "decompress/zip,entry_" + entry,
                     "--in", "http://127.0.0.1:" + server.port() + "/bkt/archive.zip?X-Amz-Signature=s",
-                    "--out", out.toString(), "--allow-private-hosts"));
+                    "--out", out.toString(), "--allow-private-hosts");
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
