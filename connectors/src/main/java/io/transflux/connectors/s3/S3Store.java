@@ -3,8 +3,6 @@ package io.transflux.connectors.s3;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
@@ -137,22 +135,7 @@ public final class S3Store implements StoreEndpoint {
                 .uri(URI.create(base));
         query.forEach((k, v) -> req.appendRawQueryParameter(k, v));
         headers.forEach(req::putHeader);
-        SignedRequest signed = AwsV4HttpSigner.create().sign(s -> s
-                .identity(credentials.identity())
-                .request(req.build())
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, SIGNING_NAME)
-                .putProperty(AwsV4HttpSigner.REGION_NAME, region)
-                .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false)
-                .putProperty(AwsV4HttpSigner.DOUBLE_URL_ENCODE, false)
-                .putProperty(AwsV4HttpSigner.NORMALIZE_PATH, false)
-                .putProperty(AwsV4HttpSigner.SIGNING_CLOCK, clock));
-        Map<String, String> out = new LinkedHashMap<>();
-        for (Map.Entry<String, List<String>> e : signed.request().headers().entrySet()) {
-            if (!"Host".equalsIgnoreCase(e.getKey())) {
-                out.put(e.getKey(), String.join(",", e.getValue()));
-            }
-        }
-        return new Prepared(url, out);
+        return new Prepared(url, SigV4Headers.sign(req.build(), credentials, SIGNING_NAME, region, clock));
     }
 
     String baseUrl(String bucket, String key) {

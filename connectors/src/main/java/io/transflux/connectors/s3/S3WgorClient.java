@@ -3,7 +3,6 @@ package io.transflux.connectors.s3;
 import java.net.URI;
 import java.time.Clock;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -17,7 +16,6 @@ import reactor.core.publisher.Mono;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 
 /**
  * S3 WriteGetObjectResponse over Reactor Netty (protocols.md §2): {@code POST /WriteGetObjectResponse} to
@@ -145,21 +143,7 @@ public final class S3WgorClient {
     Map<String, String> sign(String url, Map<String, String> headers) {
         SdkHttpRequest.Builder req = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(URI.create(url));
         headers.forEach(req::putHeader);
-        SignedRequest signed = AwsV4HttpSigner.create().sign(s -> s
-                .identity(credentials.identity())
-                .request(req.build())
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, SIGNING_NAME)
-                .putProperty(AwsV4HttpSigner.REGION_NAME, region)
-                .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false)
-                .putProperty(AwsV4HttpSigner.DOUBLE_URL_ENCODE, false)
-                .putProperty(AwsV4HttpSigner.SIGNING_CLOCK, clock));
-        Map<String, String> out = new LinkedHashMap<>();
-        for (Map.Entry<String, List<String>> e : signed.request().headers().entrySet()) {
-            if (!"Host".equalsIgnoreCase(e.getKey())) {
-                out.put(e.getKey(), String.join(",", e.getValue()));
-            }
-        }
-        return out;
+        return SigV4Headers.sign(req.build(), credentials, SIGNING_NAME, region, clock);
     }
 
     @Override
