@@ -16,6 +16,7 @@ import io.transflux.pipeline.ObjectMetadata;
 import io.transflux.pipeline.ObjectStream;
 import io.transflux.pipeline.Pipeline;
 import io.transflux.pipeline.PipelineException;
+import io.transflux.pipeline.SourceException;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -193,7 +194,8 @@ public final class ObjectLambdaFunction {
     /**
      * Answers a HeadObject: the transformed object's headers. When the pipeline cannot tell the transformed
      * length from the metadata, the object is fetched and transformed to count it, up to
-     * {@link Builder#headLengthCap}.
+     * {@link Builder#headLengthCap}. Where the store refuses that GET (S3 signs the HEAD method into the URL),
+     * the reply has no Content-Length, unless a range needs the total, which then fails as the source did.
      *
      * @param url        the presigned HEAD URL
      * @param headers    headers to send on the source request
@@ -209,7 +211,12 @@ public final class ObjectLambdaFunction {
                         ObjectStream out = pipeline.apply(src.withContent(reactor.core.publisher.Flux.empty()), limits);
                         ObjectMetadata meta = out.metadata();
                         OptionalLong len = meta.contentLength();
-                        Mono<Long> total = len.isPresent() ? Mono.just(len.getAsLong()) : countTransformed(url, headers);
+                        Mono<Long> total = len.isPresent() ? Mono.just(len.getAsLong())
+                                : countTransformed(url, headers)
+                                        // S3 binds the method into the presigned URL: a GET on the HEAD URL is
+                                        // refused. Without a range to resolve, answer without a length.
+                                        .onErrorResume(e -> rr == null && e instanceof SourceException se
+                                                && se.status() == 403, e -> Mono.just(UNKNOWN_LENGTH));
                         return total.map(t -> headReply(meta, t, rr));
                     });
         }).onErrorResume(e -> Mono.just(HeadReply.error(ErrorMapping.map(e))));
@@ -220,6 +227,8 @@ public final class ObjectLambdaFunction {
         return sourceOpener.get(url, headers).open()
                 .flatMap(src -> pipeline.apply(src, capped).content().reduce(0L, (n, b) -> n + b.remaining()));
     }
+
+    private static final long UNKNOWN_LENGTH = -1;
 
     private HeadReply headReply(ObjectMetadata meta, long total, @Nullable RangeRequest rr) {
         Map<String, String> h = new LinkedHashMap<>();
@@ -234,7 +243,9 @@ public final class ObjectLambdaFunction {
                 h.put("x-amz-mp-parts-count", Long.toString(rr.partsCount(total)));
             }
         }
-        h.put("Content-Length", Long.toString(length));
+        if (length != UNKNOWN_LENGTH) {
+            h.put("Content-Length", Long.toString(length));
+        }
         h.put("Accept-Ranges", "bytes");
         ForwardedHeaders.describe(meta, !pipeline.isEmpty()).forEach(h::put);
         return new HeadReply(status, null, null, h);

@@ -31,6 +31,7 @@ public final class LocalSource implements AutoCloseable {
     private final Map<String, Obj> objects = new ConcurrentHashMap<>();
     public final List<Map<String, String>> requests = new CopyOnWriteArrayList<>();
     public final List<String> methods = new CopyOnWriteArrayList<>();
+    private final java.util.Set<String> headOnly = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final DisposableServer server;
 
     public LocalSource() {
@@ -42,6 +43,9 @@ public final class LocalSource implements AutoCloseable {
                     methods.add(req.method().name());
                     String path = req.uri().contains("?") ? req.uri().substring(0, req.uri().indexOf('?')) : req.uri();
                     Obj o = objects.get(path);
+                    if (o != null && req.method() == HttpMethod.GET && headOnly.contains(path)) {
+                        o = new Obj(403, new byte[0], Map.of(), false, -1, -1, "SignatureDoesNotMatch");
+                    }
                     if (o == null) {
                         o = new Obj(404, new byte[0], Map.of(), false, -1, -1, "NoSuchKey");
                     }
@@ -97,6 +101,12 @@ public final class LocalSource implements AutoCloseable {
             p[i] = (byte) ("transflux-" .charAt(i % 10) + (i / 4096) % 3);
         }
         return p;
+    }
+
+    /** Like a URL presigned for HEAD: a GET of {@code path} gets 403 SignatureDoesNotMatch. */
+    public LocalSource headOnly(String path) {
+        headOnly.add(path);
+        return this;
     }
 
     public LocalSource put(String path, byte[] body, Map<String, String> headers) {

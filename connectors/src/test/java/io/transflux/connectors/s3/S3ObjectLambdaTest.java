@@ -323,6 +323,19 @@ class S3ObjectLambdaTest {
     }
 
     @Test
+    void headObjectOnAHeadOnlyUrlRepliesWithoutALengthWhenTheTransformHidesIt() throws Exception {
+        source.put("/k", data(5000), Map.of("Content-Type", "text/plain")).headOnly("/k");
+        String event = "{\"protocolVersion\":\"1.00\",\"headObjectContext\":{\"inputS3Url\":\""
+                + source.presigned("/k", "host") + "\"},\"userRequest\":{\"url\":\"https://x/k\",\"headers\":{}}}";
+
+        JsonNode reply = JSON.readTree(run(lambda(TestStages.unknownLength()), event).replyJson());
+
+        assertThat(reply.get("statusCode").asInt()).isEqualTo(200);
+        assertThat(reply.at("/headers/Content-Length").isMissingNode()).isTrue();
+        assertThat(source.methods).containsExactly("HEAD", "GET");
+    }
+
+    @Test
     void headObjectOfAMissingKeyReplies404() throws Exception {
         String event = "{\"protocolVersion\":\"1.00\",\"headObjectContext\":{\"inputS3Url\":\""
                 + source.presigned("/none", "host") + "\"}}";
