@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import io.transflux.connectors.ErrorMapping;
 import io.transflux.connectors.ErrorReply;
+import io.transflux.connectors.EventJson;
 import io.transflux.connectors.GetObjectRequest;
 import io.transflux.connectors.InvocationOutcome;
 import io.transflux.connectors.MalformedEventException;
@@ -32,7 +33,7 @@ import reactor.core.publisher.Mono;
 public final class OssObjectFc {
 
     public static final String LOGGER = "io.transflux.connectors.oss";
-    static final int MAX_EVENT_BYTES = 256 * 1024;
+    static final int MAX_EVENT_BYTES = EventJson.MAX_EVENT_BYTES;
     private static final System.Logger LOG = System.getLogger(LOGGER);
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -105,18 +106,7 @@ public final class OssObjectFc {
     }
 
     static OssObjectFcEvent parse(byte[] json) {
-        if (json.length > MAX_EVENT_BYTES) {
-            throw new MalformedEventException("event: larger than " + MAX_EVENT_BYTES + " bytes", null, null);
-        }
-        JsonNode tree;
-        try {
-            tree = MAPPER.readTree(json);
-        } catch (IOException e) {
-            throw new MalformedEventException("event: not valid JSON", null, null);
-        }
-        if (tree == null || !tree.isObject()) {
-            throw new MalformedEventException("event: expected a JSON object", null, null);
-        }
+        JsonNode tree = EventJson.readObject(MAPPER, json);
         JsonNode ctx = tree.path("getObjectContext");
         String route = ctx.path("outputRoute").isTextual() ? ctx.path("outputRoute").asText() : null;
         String token = ctx.path("outputToken").isTextual() ? ctx.path("outputToken").asText() : null;

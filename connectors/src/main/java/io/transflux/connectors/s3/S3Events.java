@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.type.LogicalType;
+import io.transflux.connectors.EventJson;
 import io.transflux.connectors.MalformedEventException;
 import org.jspecify.annotations.Nullable;
 
@@ -20,7 +21,7 @@ import org.jspecify.annotations.Nullable;
 final class S3Events {
 
     /** The largest event accepted; real events are a few KiB. */
-    static final int MAX_EVENT_BYTES = 256 * 1024;
+    static final int MAX_EVENT_BYTES = EventJson.MAX_EVENT_BYTES;
     /** The longest string field accepted (presigned URLs with STS tokens stay well under this). */
     static final int MAX_FIELD_CHARS = 16 * 1024;
 
@@ -45,18 +46,7 @@ final class S3Events {
     }
 
     static Parsed parse(byte[] json) {
-        if (json.length > MAX_EVENT_BYTES) {
-            throw new MalformedEventException("event: larger than " + MAX_EVENT_BYTES + " bytes", null, null);
-        }
-        JsonNode tree;
-        try {
-            tree = MAPPER.readTree(json);
-        } catch (IOException e) {
-            throw new MalformedEventException("event: not valid JSON", null, null);
-        }
-        if (tree == null || !tree.isObject()) {
-            throw new MalformedEventException("event: expected a JSON object", null, null);
-        }
+        JsonNode tree = EventJson.readObject(MAPPER, json);
         String route = text(tree.path("getObjectContext").get("outputRoute"));
         String token = text(tree.path("getObjectContext").get("outputToken"));
         if (route != null && !S3WgorClient.isValidRoute(route)) {
