@@ -65,21 +65,11 @@ final class Replacer {
                 out.write(b, keepFrom, e);
                 break;
             case TYPE:
-                out.write('[');
-                ascii(out, type);
-                out.write(']');
+                typeTag(out, type);
                 break;
             case HASH:
                 mac.update(b, s, e - s);
-                byte[] h = mac.doFinal();
-                out.write('[');
-                ascii(out, type);
-                out.write(':');
-                for (int i = 0; i < 8; i++) {
-                    out.write(HEX[(h[i] >> 4) & 0xf]);
-                    out.write(HEX[h[i] & 0xf]);
-                }
-                out.write(']');
+                pseudonym(out, type);
                 break;
             default:
                 throw new IllegalStateException(mode.name());
@@ -95,28 +85,38 @@ final class Replacer {
                 break;
             case TYPE:
                 if (first) {
-                    out.write('[');
-                    ascii(out, type);
-                    out.write(']');
+                    typeTag(out, type);
                 }
                 break;
             case HASH:
                 mac.update(b, s, e - s);
                 if (last) {
-                    byte[] h = mac.doFinal();
-                    out.write('[');
-                    ascii(out, type);
-                    out.write(':');
-                    for (int i = 0; i < 8; i++) {
-                        out.write(HEX[(h[i] >> 4) & 0xf]);
-                        out.write(HEX[h[i] & 0xf]);
-                    }
-                    out.write(']');
+                    pseudonym(out, type);
                 }
                 break;
             default:
                 throw new IllegalStateException(mode.name());
         }
+    }
+
+    /** {@code [TYPE]}. */
+    private static void typeTag(RedactionScanner out, String type) {
+        out.write('[');
+        ascii(out, type);
+        out.write(']');
+    }
+
+    /** {@code [TYPE:<first 64 bits of the HMAC, hex>]}, finishing the MAC fed so far. */
+    private void pseudonym(RedactionScanner out, String type) {
+        byte[] h = mac.doFinal();
+        out.write('[');
+        ascii(out, type);
+        out.write(':');
+        for (int i = 0; i < 8; i++) {
+            out.write(HEX[(h[i] >> 4) & 0xf]);
+            out.write(HEX[h[i] & 0xf]);
+        }
+        out.write(']');
     }
 
     private void mask(RedactionScanner out, byte[] b, int s, int e, boolean keepPunctuation) {
