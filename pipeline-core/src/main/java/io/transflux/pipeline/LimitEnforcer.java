@@ -2,6 +2,7 @@ package io.transflux.pipeline;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import reactor.core.publisher.Flux;
@@ -41,13 +42,18 @@ final class LimitEnforcer {
 
     private static Flux<ByteBuffer> deadline(Flux<ByteBuffer> content, Duration deadline) {
         return Flux.defer(() -> {
-            // One timer per subscription; every element re-arms the same, already running, timer.
-            Mono<Long> timer = Mono.delay(deadline).cache();
+            // One timer per subscription, armed once; nothing is done per element on the data path.
             long start = System.nanoTime();
-            return content.timeout(timer, ignored -> timer, Flux.defer(() -> Flux.error(
-                    new LimitExceededException("deadline", deadline.toMillis(),
-                            Duration.ofNanos(System.nanoTime() - start).toMillis(), "ms",
-                            "raise it with Limits.builder().deadline(..) or --deadline"))));
+            AtomicBoolean expired = new AtomicBoolean();
+            Mono<Long> timer = Mono.delay(deadline).doOnNext(tick -> expired.set(true));
+            return content.takeUntilOther(timer)
+                    .concatWith(Mono.defer(() -> expired.get()
+                            ? Mono.error(new LimitExceededException("deadline", deadline.toMillis(),
+                                    // The timer fired, so at least the deadline passed (also under virtual time).
+                                    Math.max(deadline.toMillis(), Duration.ofNanos(System.nanoTime() - start).toMillis()),
+                                    "ms",
+                                    "raise it with Limits.builder().deadline(..) or --deadline"))
+                            : Mono.empty()));
         });
     }
 }
