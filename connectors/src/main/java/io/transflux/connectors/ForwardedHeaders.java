@@ -1,7 +1,5 @@
 package io.transflux.connectors;
 
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -35,7 +33,7 @@ final class ForwardedHeaders {
             put(h, "ETag", m.eTag());
         }
         if (m.lastModified() != null) {
-            h.put("Last-Modified", DateTimeFormatter.RFC_1123_DATE_TIME.format(m.lastModified().atOffset(ZoneOffset.UTC)));
+            h.put("Last-Modified", io.transflux.connectors.http.HttpDate.format(m.lastModified()));
         }
         return h;
     }

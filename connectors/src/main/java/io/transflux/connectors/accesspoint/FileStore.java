@@ -134,7 +134,7 @@ final class FileStore {
     }
 
     static String lastModified(Instant t) {
-        return DateTimeFormatter.RFC_1123_DATE_TIME.format(t.atOffset(ZoneOffset.UTC));
+        return io.transflux.connectors.http.HttpDate.format(t);
     }
 
     /**

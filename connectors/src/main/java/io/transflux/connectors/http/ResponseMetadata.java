@@ -1,9 +1,6 @@
 package io.transflux.connectors.http;
 
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -65,13 +62,6 @@ final class ResponseMetadata {
     }
 
     static @Nullable Instant httpDate(@Nullable String value) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            return ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-        } catch (DateTimeParseException e) {
-            return null;
-        }
+        return HttpDate.parse(value);
     }
 }

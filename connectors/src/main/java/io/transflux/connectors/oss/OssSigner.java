@@ -21,6 +21,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import io.transflux.connectors.upload.StoreEndpoint;
+import io.transflux.connectors.http.HttpDate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,7 +37,7 @@ public enum OssSigner {
         @Override
         void sign(String method, String resource, SortedMap<String, @Nullable String> query, Map<String, String> headers,
                 OssCredentials c, String region, Instant now) {
-            headers.put("Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(now.atOffset(ZoneOffset.UTC)));
+            headers.put("Date", HttpDate.format(now));
             if (c.securityToken() != null) {
                 headers.put("x-oss-security-token", c.securityToken());
             }

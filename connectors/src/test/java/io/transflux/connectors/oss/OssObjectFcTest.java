@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,10 +22,13 @@ import io.transflux.connectors.ObjectLambdaFunction;
 import io.transflux.connectors.TestHttpSource;
 import io.transflux.connectors.TestStages;
 import io.transflux.connectors.WgorEndpoint;
+import io.transflux.connectors.http.HttpDate;
 import io.transflux.pipeline.Pipeline;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The OSS Object FC function end to end against a local WGOR endpoint that recomputes each request's V1 or V4
@@ -77,8 +81,7 @@ class OssObjectFcTest {
             long when = v4 ? java.time.LocalDateTime.parse(r.headers().get("x-oss-date"),
                     java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"))
                     .toInstant(java.time.ZoneOffset.UTC).toEpochMilli()
-                    : java.time.ZonedDateTime.parse(r.headers().get("date"),
-                    java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
+                    : java.util.Objects.requireNonNull(HttpDate.parse(r.headers().get("date"))).toEpochMilli();
             OSSSignerParams p = new OSSSignerParams("/", new DefaultCredentials(CREDS.accessKeyId(),
                     CREDS.accessKeySecret(), r.headers().get("x-oss-security-token")));
             p.setProduct("oss");
@@ -92,8 +95,12 @@ class OssObjectFcTest {
     }
 
     OssObjectFc fc(Pipeline p, OssSigner signer) {
+        return fc(p, signer, Clock.systemUTC());
+    }
+
+    OssObjectFc fc(Pipeline p, OssSigner signer, Clock clock) {
         ObjectLambdaFunction fn = ObjectLambdaFunction.builder().pipeline(p).sourceOpener(new TestHttpSource()).build();
-        return OssObjectFc.create(fn, OssWgorClient.create(CREDS).endpointOverride(wgor.base()).signer(signer));
+        return OssObjectFc.create(fn, OssWgorClient.create(CREDS).endpointOverride(wgor.base()).signer(signer).clock(clock));
     }
 
     String event(String url, String route, String extra) {
@@ -114,12 +121,13 @@ class OssObjectFcTest {
         return b;
     }
 
-    @Test
-    void getObjectIsAnsweredWithAV4SignedWgorTheSdkAccepts() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.transflux.connectors.http.CalendarDays#oneAndTwoDigitDays")
+    void getObjectIsAnsweredWithAV4SignedWgorTheSdkAccepts(String label, Clock clock, String imfFixdate) throws Exception {
         byte[] body = data(100_000);
         source.put("/o", body, Map.of("Content-Type", "image/png"));
 
-        InvocationOutcome o = run(fc(Pipeline.empty(), OssSigner.V4), event(source.presigned("/o", "host"), ROUTE, ""));
+        InvocationOutcome o = run(fc(Pipeline.empty(), OssSigner.V4, clock), event(source.presigned("/o", "host"), ROUTE, ""));
 
         WgorEndpoint.Capture c = wgor.take();
         assertThat(c.signatureValid()).isTrue();
@@ -134,14 +142,17 @@ class OssObjectFcTest {
         assertThat(o.delivery()).isEqualTo(InvocationOutcome.Delivery.SENT);
     }
 
-    @Test
-    void v1SignedWgorIsAcceptedByTheSdkAndUnknownLengthIsSpooledForContentLength() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.transflux.connectors.http.CalendarDays#oneAndTwoDigitDays")
+    void v1SignedWgorIsAcceptedByTheSdkAndUnknownLengthIsSpooledForContentLength(String label, Clock clock,
+            String imfFixdate) throws Exception {
         byte[] body = data(70_000);
         source.putChunked("/o", body, Map.of());
 
-        run(fc(TestStages.unknownLength(), OssSigner.V1), event(source.presigned("/o", "host"), ROUTE, ""));
+        run(fc(TestStages.unknownLength(), OssSigner.V1, clock), event(source.presigned("/o", "host"), ROUTE, ""));
 
         WgorEndpoint.Capture c = wgor.take();
+        assertThat(c.header("date")).isEqualTo(imfFixdate);
         assertThat(c.signatureValid()).isTrue();
         assertThat(c.header("authorization")).startsWith("OSS LTAI5tCANARY:");
         assertThat(c.header("content-length")).isEqualTo("70000");

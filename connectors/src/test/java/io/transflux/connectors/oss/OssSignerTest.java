@@ -3,9 +3,9 @@ package io.transflux.connectors.oss;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,7 +16,9 @@ import com.aliyun.oss.common.comm.RequestMessage;
 import com.aliyun.oss.common.comm.SignVersion;
 import com.aliyun.oss.internal.signer.OSSSignerBase;
 import com.aliyun.oss.internal.signer.OSSSignerParams;
-import org.junit.jupiter.api.Test;
+import io.transflux.connectors.http.HttpDate;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Our V1 and V4 signatures equal aliyun-sdk-oss 3.18.5's on identical WriteGetObjectResponse requests (the SDK
@@ -38,7 +40,8 @@ class OssSignerTest {
         return h;
     }
 
-    static Map<String, String> sdkSign(SignVersion version, OssCredentials c) throws Exception {
+    /** Signs with the SDK, its clock moved to {@code at} (the SDK reads the system clock plus a tick offset). */
+    static Map<String, String> sdkSign(SignVersion version, OssCredentials c, Instant at) throws Exception {
         RequestMessage m = new RequestMessage(null, null);
         m.setMethod(HttpMethod.POST);
         m.setEndpoint(URI.create("https://ap-1-opap.oss-cn-qingdao-internal.oss-object-process.aliyuncs.com"));
@@ -52,28 +55,34 @@ class OssSignerTest {
                 : new DefaultCredentials(c.accessKeyId(), c.accessKeySecret(), c.securityToken()));
         p.setProduct("oss");
         p.setRegion("cn-qingdao");
+        p.setTickOffset(at.toEpochMilli() - System.currentTimeMillis());
         OSSSignerBase.createRequestSigner(version, p).sign(m);
         return m.getHeaders();
     }
 
-    @Test
-    void v1SignatureEqualsTheSdksWithAnStsToken() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.transflux.connectors.http.CalendarDays#oneAndTwoDigitDays")
+    void v1SignatureEqualsTheSdksWithAnStsToken(String label, Clock clock, String imfFixdate) throws Exception {
         for (OssCredentials c : new OssCredentials[] {STS, PLAIN}) {
-            Map<String, String> sdk = sdkSign(SignVersion.V1, c);
-            Instant at = ZonedDateTime.parse(sdk.get("Date"), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            Map<String, String> sdk = sdkSign(SignVersion.V1, c, clock.instant());
+            // The SDK's clock ran on for a moment after the pin: same day, perhaps a later second.
+            assertThat(sdk.get("Date")).startsWith(imfFixdate.substring(0, 17));
+            Instant at = HttpDate.parse(sdk.get("Date"));
 
             Map<String, String> ours = wgorHeaders();
             OssSigner.V1.sign(ours, c, "cn-qingdao", at);
 
+            assertThat(ours.get("Date")).isEqualTo(sdk.get("Date"));
             assertThat(ours.get("Authorization")).startsWith("OSS LTAI5tCANARY:").isEqualTo(sdk.get("Authorization"));
             assertThat(ours.get("x-oss-security-token")).isEqualTo(c.securityToken());
         }
     }
 
-    @Test
-    void v4SignatureEqualsTheSdksWithAnStsToken() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.transflux.connectors.http.CalendarDays#oneAndTwoDigitDays")
+    void v4SignatureEqualsTheSdksWithAnStsToken(String label, Clock clock, String imfFixdate) throws Exception {
         for (OssCredentials c : new OssCredentials[] {STS, PLAIN}) {
-            Map<String, String> sdk = sdkSign(SignVersion.V4, c);
+            Map<String, String> sdk = sdkSign(SignVersion.V4, c, clock.instant());
             Instant at = java.time.LocalDateTime.parse(sdk.get("x-oss-date"),
                     DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")).toInstant(ZoneOffset.UTC);
 
