@@ -11,7 +11,7 @@ import reactor.core.Exceptions;
  * 401, 403, 404, 405, 409, 411, 412, 416, 500, 503): 413, 415, 501 and 504 are folded into 400 and 503.
  *
  * <table>
- *   <caption>Mapping (protocols.md §2.8, reliability.md §8)</caption>
+ *   <caption>Mapping (docs/protocols.md §2.8, docs/reliability.md §8)</caption>
  *   <tr><th>Failure</th><th>Status</th><th>Code</th></tr>
  *   <tr><td>source 4xx with an S3/OSS error code</td><td>same</td><td>the source's code</td></tr>
  *   <tr><td>source 304</td><td>304</td><td>none</td></tr>

@@ -6,7 +6,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A caller's {@code Range} or {@code partNumber}, applied to the <em>transformed</em> object. Offsets are
- * {@code long}. Policy (protocols.md §4.3): one {@code bytes} range per request; several ranges, another
+ * {@code long}. Policy (docs/protocols.md §4.3): one {@code bytes} range per request; several ranges, another
  * unit or bad syntax is 400 {@code InvalidRequest}; Range together with partNumber is 400; a range or part
  * that starts at or past the end is 416 {@code InvalidRange}.
  */

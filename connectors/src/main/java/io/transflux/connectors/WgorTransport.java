@@ -27,7 +27,7 @@ import reactor.netty.resources.ConnectionProvider;
  * terminating chunk, so the platform sees an aborted request, and the returned {@code Mono} fails with the
  * body's own error.
  *
- * <p>Pool (reliability.md §4): dedicated provider, {@value #MAX_CONNECTIONS} connections, idle 15 s, life 60 s,
+ * <p>Pool (docs/reliability.md §4): dedicated provider, {@value #MAX_CONNECTIONS} connections, idle 15 s, life 60 s,
  * background eviction, pending acquire 2 s; {@code compress(false)}, {@code followRedirect(false)}. Netty
  * buffers wrap the pipeline's {@code ByteBuffer}s without copying and never leave this class.
  */

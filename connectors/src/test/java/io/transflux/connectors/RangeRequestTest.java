@@ -13,7 +13,7 @@ import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 import reactor.test.publisher.TestPublisher;
 
-/** Range and partNumber parsing and resolution (protocols.md §4.3), and the streaming slicer. */
+/** Range and partNumber parsing and resolution (docs/protocols.md §4.3), and the streaming slicer. */
 class RangeRequestTest {
 
     static RangeRequest.Slice resolve(String range, long total) {

@@ -19,7 +19,7 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
 /**
- * Sends upload callbacks as OSS does (protocols.md §5.5): {@code POST} to each {@code callbackUrl} in turn until
+ * Sends upload callbacks as OSS does (docs/protocols.md §5.5): {@code POST} to each {@code callbackUrl} in turn until
  * one answers 200, with the filled body, {@code authorization} = Base64 of the {@code MD5withRSA} signature over
  * {@link CallbackVerifier#stringToSign} (the receiving side's own definition, so both agree) and
  * {@code x-oss-pub-key-url} = Base64 of {@link #KEY_PATH} on this access point, which serves the PEM of an RSA

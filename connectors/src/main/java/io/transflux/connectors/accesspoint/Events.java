@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Builds invocation events shaped as the platforms document them (protocols.md §1.2–§1.4 for S3, §3.1 for OSS).
+ * Builds invocation events shaped as the platforms document them (docs/protocols.md §1.2–§1.4 for S3, §3.1 for OSS).
  * The account id is the documented placeholder {@value #ACCOUNT}.
  */
 final class Events {

@@ -21,7 +21,7 @@ import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
 /**
- * OSS server-side processing in the OSS flavour (protocols.md §6): {@code GET ...?x-oss-process=<process>}
+ * OSS server-side processing in the OSS flavour (docs/protocols.md §6): {@code GET ...?x-oss-process=<process>}
  * appends the request's pipeline to the access point's own stages, which always run first, and goes through
  * the function like any GetObject; {@code POST ...?x-oss-process} with the form body
  * {@code x-oss-process=<process>|sys/saveas,o_...,b_...} runs the same stages here, without the function, and

@@ -17,7 +17,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A request's upload-callback parameters (protocols.md §5.2–§5.4), checked before anything is stored: the
+ * A request's upload-callback parameters (docs/protocols.md §5.2–§5.4), checked before anything is stored: the
  * {@code callback} JSON ({@code callbackUrl} with up to {@value #MAX_URLS} URLs separated by {@code ;},
  * {@code callbackHost}, {@code callbackBody}, {@code callbackBodyType}) and the {@code callback-var} JSON of
  * {@code x:} variables. Each travels as header ({@code x-oss-callback}, {@code x-oss-callback-var}), query

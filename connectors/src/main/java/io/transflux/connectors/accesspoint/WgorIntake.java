@@ -22,7 +22,7 @@ import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
 /**
- * Accepts WriteGetObjectResponse requests (protocols.md §2.9): verifies the signature, validates the request as
+ * Accepts WriteGetObjectResponse requests (docs/protocols.md §2.9): verifies the signature, validates the request as
  * S3 documents it (400 {@code ValidationError}), claims the single-use token (unknown or reused: 400) and hands
  * the still-streaming body to the waiting caller. The WGOR is answered 200 only once the caller has received
  * the whole response; if the caller's response fails, the WGOR gets 500.

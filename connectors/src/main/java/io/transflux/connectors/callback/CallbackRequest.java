@@ -5,7 +5,7 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A callback as it arrived (protocols.md §5.5): the raw request target from the request line (path and
+ * A callback as it arrived (docs/protocols.md §5.5): the raw request target from the request line (path and
  * query exactly as on the wire), the {@code authorization} and {@code x-oss-pub-key-url} headers (null when
  * absent), the {@code Content-Type} and the raw body.
  */

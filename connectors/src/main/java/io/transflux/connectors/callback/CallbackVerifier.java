@@ -15,7 +15,7 @@ import java.util.Optional;
 import reactor.core.publisher.Mono;
 
 /**
- * Verifies an OSS upload callback's signature (protocols.md §5.6, reliability.md §9):
+ * Verifies an OSS upload callback's signature (docs/protocols.md §5.6, docs/reliability.md §9):
  * <ol>
  *   <li>Base64-decode {@code x-oss-pub-key-url}; the {@link KeyUrlPolicy} must allow it.</li>
  *   <li>Fetch the key through the {@link KeyResolver} (timeout and cache are the resolver's).</li>

@@ -91,7 +91,7 @@ public final class HttpKeyResolver implements KeyResolver {
                     if (res.status().code() != 200) {
                         return Mono.error(new IllegalStateException("key fetch: status " + res.status().code()));
                     }
-                    // byte[] first: nothing downstream may discard a Netty buffer (dependencies.md pitfall 3)
+                    // byte[] first: nothing downstream may discard a Netty buffer (docs/dependencies.md §5.3)
                     return body.asByteArray();
                 })
                 .reduce(new ByteArrayOutputStream(), (acc, b) -> {

@@ -10,7 +10,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Which public-key URLs a callback may name (protocols.md §5.6 step 1, reliability.md §9 step 1). Checked by
+ * Which public-key URLs a callback may name (docs/protocols.md §5.6 step 1, docs/reliability.md §9 step 1). Checked by
  * parsing, never by prefix: scheme {@code http} or {@code https}; no userinfo, query or fragment; path
  * {@code /<name>.pem} with {@code [A-Za-z0-9_-]} names; host exactly {@value #OSS_KEY_HOST} without a port,
  * whose key is always fetched over {@code https} whatever scheme the header says; or a configured local host

@@ -1,5 +1,5 @@
 /**
- * The receiving side of OSS upload callbacks (protocols.md §5, reliability.md §9).
+ * The receiving side of OSS upload callbacks (docs/protocols.md §5, docs/reliability.md §9).
  * {@link io.transflux.connectors.callback.CallbackVerifier} checks the RSA signature OSS puts on a callback:
  * the public-key URL must pass a {@link io.transflux.connectors.callback.KeyUrlPolicy} (only
  * {@code gosspublic.alicdn.com}, fetched over https, plus explicitly configured local hosts), keys come from a

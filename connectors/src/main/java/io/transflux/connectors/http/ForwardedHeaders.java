@@ -12,7 +12,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Which of the caller's headers go onto the source GET (protocols.md §1.6): those named in the URL's
+ * Which of the caller's headers go onto the source GET (docs/protocols.md §1.6): those named in the URL's
  * {@code X-Amz-SignedHeaders} except {@code host} (a signed header left out makes S3 answer 403), plus
  * the conditional headers {@code If-Match}, {@code If-None-Match}, {@code If-Modified-Since},
  * {@code If-Unmodified-Since}. Never {@code Host}, {@code Authorization}, {@code Range} or anything the

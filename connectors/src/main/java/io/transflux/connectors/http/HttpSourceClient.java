@@ -15,7 +15,7 @@ import reactor.netty.resources.ConnectionProvider;
  *
  * <p>{@link #create()} and {@link #builder()} make a dedicated, named {@link ConnectionProvider} sized
  * for a function: few connections, fast failure when they are all busy, and short idle and life times,
- * because a frozen Lambda sandbox leaves pooled keep-alive connections dead (reliability.md §4).
+ * because a frozen Lambda sandbox leaves pooled keep-alive connections dead (docs/reliability.md §4).
  * {@link #wrap(HttpClient)} and {@link #using(ConnectionProvider)} adopt resources the caller owns;
  * disposing of such a client leaves them alone. Whatever the client, each source forces its own
  * safety settings on top (no redirects, no compression, no proxy, HTTP/1.1, the address guard).

@@ -6,7 +6,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Bookkeeping for one read of one object across attempts (reliability.md §5): bytes delivered
+ * Bookkeeping for one read of one object across attempts (docs/reliability.md §5): bytes delivered
  * downstream (the next {@code Range} start), the identity of the version being read, the expected total
  * and the shared retry budget. Signals of one read are serialised by Reactor, so plain fields suffice;
  * they are volatile because successive attempts run on different event loops.

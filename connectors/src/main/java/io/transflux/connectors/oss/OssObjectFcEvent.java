@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The OSS Object FC event. Only {@code getObjectContext.{inputOssUrl, outputRoute, outputToken}} are confirmed
- * (protocols.md §3.1) and required; {@code userRequest}, {@code configuration} and {@code requestId} follow the
+ * (docs/protocols.md §3.1) and required; {@code userRequest}, {@code configuration} and {@code requestId} follow the
  * S3 layout as a guess and are optional. Unknown fields are ignored.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)

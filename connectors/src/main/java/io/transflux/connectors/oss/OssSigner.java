@@ -25,7 +25,7 @@ import io.transflux.connectors.http.HttpDate;
 import org.jspecify.annotations.Nullable;
 
 /**
- * OSS request signatures, written from the documentation (protocols.md §3.5, §3.6) and checked in tests
+ * OSS request signatures, written from the documentation (docs/protocols.md §3.5, §3.6) and checked in tests
  * against {@code aliyun-sdk-oss}'s V1 and V4 signers on identical requests: WGOR (resource {@code /} with the
  * sub-resource {@value #SUBRESOURCE}) and object requests ({@code /<bucket>/<key>}). The same code verifies
  * received signatures for the local access point.

@@ -18,7 +18,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * OSS WriteGetObjectResponse over Reactor Netty (protocols.md §3.3): {@code POST /?x-oss-write-get-object-response}
+ * OSS WriteGetObjectResponse over Reactor Netty (docs/protocols.md §3.3): {@code POST /?x-oss-write-get-object-response}
  * to the route host with {@code x-oss-request-route}, {@code x-oss-request-token}, {@code x-oss-fwd-status} and
  * {@code x-oss-fwd-header-*}; errors carry an XML error body. Signed V4 by default, V1 on request, both with the
  * STS token header. Outside local use the route must be an Object FC access point host

@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * The answer to a process-and-save request, as OSS returns it:
- * {@code {"bucket":"b","fileSize":3267,"object":"k.jpg","status":"OK"}} (protocols.md §6.4).
+ * {@code {"bucket":"b","fileSize":3267,"object":"k.jpg","status":"OK"}} (docs/protocols.md §6.4).
  */
 public record ProcessResult(String bucket, long fileSize, String object, String status) {
 

@@ -13,7 +13,7 @@ import io.transflux.connectors.ConnectorException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@code sys/saveas,o_<object>,b_<bucket>} stage (protocols.md §6.4): where a processed object is saved.
+ * The {@code sys/saveas,o_<object>,b_<bucket>} stage (docs/protocols.md §6.4): where a processed object is saved.
  * {@code o} is required, {@code b} is optional and defaults to the source bucket. Both are URL-safe Base64 of
  * UTF-8; padding and the standard alphabet ({@code +}, {@code /}) are accepted, {@link #toString()} emits the
  * URL-safe alphabet without padding. {@code {varname}} templates are not expanded: the decoded text is the

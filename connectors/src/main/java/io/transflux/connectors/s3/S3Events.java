@@ -14,7 +14,7 @@ import io.transflux.connectors.MalformedEventException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Parses and validates S3 Object Lambda events (protocols.md §1.5): unknown fields ignored, protocol major 1
+ * Parses and validates S3 Object Lambda events (docs/protocols.md §1.5): unknown fields ignored, protocol major 1
  * only, exactly one context, required fields present, strings bounded. Messages name the field but never
  * its value.
  */

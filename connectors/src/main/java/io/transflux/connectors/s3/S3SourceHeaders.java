@@ -10,7 +10,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the source GET must carry (protocols.md §1.6): every header named in the presigned URL's
+ * What the source GET must carry (docs/protocols.md §1.6): every header named in the presigned URL's
  * {@code X-Amz-SignedHeaders} except {@code host}, copied from the caller's headers (a signed header left out
  * makes S3 answer 403), plus the caller's conditional headers. Never {@code Host}, authorization headers or
  * the caller's {@code Range}: ranges apply to the transformed output. Also reads the caller's Range and

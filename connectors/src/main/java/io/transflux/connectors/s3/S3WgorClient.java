@@ -18,7 +18,7 @@ import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 
 /**
- * S3 WriteGetObjectResponse over Reactor Netty (protocols.md §2): {@code POST /WriteGetObjectResponse} to
+ * S3 WriteGetObjectResponse over Reactor Netty (docs/protocols.md §2): {@code POST /WriteGetObjectResponse} to
  * {@code https://{outputRoute}.s3-object-lambda.{region}.amazonaws.com}, or to {@code AWS_ENDPOINT_URL_S3}
  * without a host prefix for local use; SigV4 by {@link AwsV4HttpSigner} with signing name
  * {@value #SIGNING_NAME} and {@code UNSIGNED-PAYLOAD}. Transfer-Encoding and the trailer announcement stay

@@ -37,7 +37,7 @@ import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 
 /**
- * The platform's own answers (protocols.md §2.6, §2.7, §2.9), driven by a scripted remote function that writes
+ * The platform's own answers (docs/protocols.md §2.6, §2.7, §2.9), driven by a scripted remote function that writes
  * (or does not write) its WGOR by hand, signed with the SDK signer.
  */
 class PlatformErrorsTest {

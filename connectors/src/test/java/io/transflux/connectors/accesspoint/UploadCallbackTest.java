@@ -11,7 +11,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-/** The upload-callback parameters: transports, validation and template filling (protocols.md §5.2–§5.4). */
+/** The upload-callback parameters: transports, validation and template filling (docs/protocols.md §5.2–§5.4). */
 class UploadCallbackTest {
 
     private static String b64(String s) {

@@ -15,7 +15,7 @@ import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 /**
- * Callback signature verification (protocols.md §5.6, reliability.md §9) with a test key pair served by a
+ * Callback signature verification (docs/protocols.md §5.6, docs/reliability.md §9) with a test key pair served by a
  * local key server on an allowed local host.
  */
 class CallbackVerifierTest {

@@ -35,7 +35,7 @@ import reactor.netty.http.server.HttpServerResponse;
  * A scripted origin on 127.0.0.1, random port: each request takes the next {@link Reply} from the
  * script (or the fallback once the script is empty), every request is recorded with its raw request
  * target and headers, and connection opens and closes are counted. The replies inject the faults of
- * reliability.md §10: FIN or RST mid-body, Range ignored, stalls, trickles, error bodies.
+ * docs/reliability.md §10: FIN or RST mid-body, Range ignored, stalls, trickles, error bodies.
  */
 final class FaultOrigin implements AutoCloseable {
 

@@ -17,7 +17,7 @@ import reactor.netty.http.server.HttpServer;
 
 /**
  * Canary credentials in the presigned query must not show up in any exception (messages, causes,
- * suppressed, stack-trace text) or any log record, on any failure path (reliability.md §7).
+ * suppressed, stack-trace text) or any log record, on any failure path (docs/reliability.md §7).
  */
 class HttpObjectSourceSecretsTest extends OriginTestBase {
 

@@ -18,7 +18,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
 import reactor.netty.resources.ConnectionProvider;
 
 /**
- * reliability.md §10 "resume model": wherever the connection breaks (up to the budget), the subscriber
+ * docs/reliability.md §10 "resume model": wherever the connection breaks (up to the budget), the subscriber
  * gets the object's bytes exactly once, and every resume asks for exactly the bytes not yet delivered.
  */
 class ResumeModelPropertyTest {

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Parsing of {@code <chain>|sys/saveas,o_…,b_…} (protocols.md §6.4) and its OSS error codes. */
+/** Parsing of {@code <chain>|sys/saveas,o_…,b_…} (docs/protocols.md §6.4) and its OSS error codes. */
 class ProcessRequestTest {
 
     static void failsWith(String process, int status, String code, String messagePart) {

@@ -16,7 +16,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The S3 WGOR client as raw bytes on the socket (dependencies.md pitfalls 1 and 7): a body failing part-way
+ * The S3 WGOR client as raw bytes on the socket (docs/dependencies.md §5.1 and §5.7): a body failing part-way
  * closes the connection without the terminating chunk; a checksum trailer goes out after {@code 0\r\n} with
  * one terminator.
  */

@@ -23,7 +23,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The parsed, validated actions of one {@code image/...} stage. Parameter names, values and bounds follow
- * OSS IMG (protocols.md §6); a value out of range fails here, at parse time, naming the OSS bound.
+ * OSS IMG (docs/protocols.md §6); a value out of range fails here, at parse time, naming the OSS bound.
  */
 final class ImageRequest {
 

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Parse-time validation with the OSS bounds of protocols.md §6. */
+/** Parse-time validation with the OSS bounds of docs/protocols.md §6. */
 class ImageRequestTest {
 
     private static ImageRequest parse(String s) {
