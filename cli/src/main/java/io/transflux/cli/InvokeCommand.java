@@ -15,6 +15,7 @@ import io.transflux.connectors.ErrorReply;
 import io.transflux.connectors.HttpSourceOpener;
 import io.transflux.connectors.InvocationOutcome;
 import io.transflux.connectors.ObjectLambdaFunction;
+import io.transflux.connectors.PayloadPolicy;
 import io.transflux.connectors.oss.OssCredentials;
 import io.transflux.connectors.oss.OssObjectFc;
 import io.transflux.connectors.oss.OssWgorClient;
@@ -67,7 +68,8 @@ final class InvokeCommand implements Callable<Integer> {
         try {
             byte[] bytes = Files.readAllBytes(event);
             ObjectLambdaFunction.Builder fb = ObjectLambdaFunction.builder().pipelineFromEnvironment(env)
-                    .sourceOpener(HttpSourceOpener.fromEnvironment(env, allowSourceHosts));
+                    .sourceOpener(HttpSourceOpener.fromEnvironment(env, allowSourceHosts))
+                    .payloadPolicy(PayloadPolicy.APPLY);
             if (pipeline != null) {
                 fb.pipeline(Pipeline.parse(pipeline));
             }

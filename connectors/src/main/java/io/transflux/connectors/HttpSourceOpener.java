@@ -36,6 +36,14 @@ public final class HttpSourceOpener implements SourceOpener {
         return new HttpSourceOpener(Objects.requireNonNull(spec, "spec"));
     }
 
+    /**
+     * The opener a deployed function uses: https only, public hosts only, unless {@value #ALLOW_ENV} in
+     * {@code env} allows more (then plain http too, for local endpoints).
+     */
+    public static HttpSourceOpener fromEnvironment(Map<String, String> env) {
+        return fromEnvironment(env, List.of());
+    }
+
     /** Allowances from {@value #ALLOW_ENV} in {@code env} plus {@code extraAllowed}. */
     public static HttpSourceOpener fromEnvironment(Map<String, String> env, List<String> extraAllowed) {
         List<String> allowed = new ArrayList<>(extraAllowed);

@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -17,12 +16,14 @@ import io.transflux.pipeline.ObjectStream;
 import io.transflux.pipeline.Pipeline;
 import io.transflux.pipeline.PipelineException;
 import io.transflux.pipeline.SourceException;
+import io.transflux.pipeline.checksum.ChecksumAlgorithm;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
  * The platform-neutral object-transformation function. One instance serves many invocations; it is
- * immutable, and {@link #withPayload(String)} derives the per-access-point variant.
+ * immutable, and {@link #withPayload(String)} derives the per-access-point variant, as far as the
+ * {@link Builder#payloadPolicy PayloadPolicy} allows (by default, a payload that sets anything is refused).
  *
  * <p>A GetObject invocation: open the source (without the caller's Range), apply the {@link Pipeline},
  * apply Range or partNumber to the transformed bytes, stream the result to the platform's
@@ -39,9 +40,10 @@ import reactor.core.publisher.Mono;
  *   <tr><td>{@link Builder#maxSpoolBytes}</td><td>{@value #DEFAULT_MAX_SPOOL_BYTES} (512 MiB, Lambda's default /tmp)</td><td>{@code maxSpoolBytes}</td></tr>
  *   <tr><td>{@link Builder#headLengthCap}</td><td>{@value #DEFAULT_HEAD_LENGTH_CAP} (64 MiB)</td><td>{@code headLengthCap}</td></tr>
  *   <tr><td>{@link Builder#maxListBytes}</td><td>{@value #DEFAULT_MAX_LIST_BYTES} (16 MiB)</td><td>-</td></tr>
- *   <tr><td>{@link Builder#checksumAlgorithm}</td><td>{@value #DEFAULT_CHECKSUM_ALGORITHM}</td><td>{@code checksumAlgorithm}</td></tr>
+ *   <tr><td>{@link Builder#checksumAlgorithm}</td><td>{@link ChecksumAlgorithm#CRC32C}</td><td>{@code checksumAlgorithm}</td></tr>
  *   <tr><td>{@link Builder#checksumDelivery}</td><td>{@link ChecksumDelivery#AUTO}</td><td>{@code checksumDelivery}</td></tr>
  *   <tr><td>{@link Builder#spoolDirectory}</td><td>{@code java.io.tmpdir}</td><td>-</td></tr>
+ *   <tr><td>{@link Builder#payloadPolicy}</td><td>{@link PayloadPolicy#REJECT}</td><td>-</td></tr>
  * </table>
  */
 public final class ObjectLambdaFunction {
@@ -50,7 +52,8 @@ public final class ObjectLambdaFunction {
     public static final long DEFAULT_MAX_SPOOL_BYTES = 512L * 1024 * 1024;
     public static final long DEFAULT_HEAD_LENGTH_CAP = 64L * 1024 * 1024;
     public static final int DEFAULT_MAX_LIST_BYTES = 16 * 1024 * 1024;
-    public static final String DEFAULT_CHECKSUM_ALGORITHM = "crc32c";
+    public static final ChecksumAlgorithm DEFAULT_CHECKSUM_ALGORITHM = ChecksumAlgorithm.CRC32C;
+    public static final PayloadPolicy DEFAULT_PAYLOAD_POLICY = PayloadPolicy.REJECT;
     /** The environment variable holding the pipeline spec when the payload names none. */
     public static final String PIPELINE_ENV = "TRANSFLUX_PIPELINE";
 
@@ -66,6 +69,7 @@ public final class ObjectLambdaFunction {
     final String checksumAlgorithm;
     final ChecksumDelivery checksumDelivery;
     final Path spoolDirectory;
+    final PayloadPolicy payloadPolicy;
 
     private ObjectLambdaFunction(Builder b) {
         this.pipeline = b.pipeline;
@@ -78,6 +82,7 @@ public final class ObjectLambdaFunction {
         this.checksumAlgorithm = b.checksumAlgorithm;
         this.checksumDelivery = b.checksumDelivery;
         this.spoolDirectory = b.spoolDirectory;
+        this.payloadPolicy = b.payloadPolicy;
     }
 
     public static Builder builder() {
@@ -96,6 +101,7 @@ public final class ObjectLambdaFunction {
         b.checksumAlgorithm = checksumAlgorithm;
         b.checksumDelivery = checksumDelivery;
         b.spoolDirectory = spoolDirectory;
+        b.payloadPolicy = payloadPolicy;
         return b;
     }
 
@@ -106,13 +112,15 @@ public final class ObjectLambdaFunction {
     /**
      * This function configured by an access point's payload, a JSON object such as
      * {@code {"pipeline": "decompress/auto", "checksumDelivery": "trailer"}}. Keys not listed in the class
-     * Javadoc are ignored; a blank payload or {@code {}} changes nothing.
+     * Javadoc are ignored; a blank payload or {@code {}} changes nothing. What else happens is the
+     * {@link PayloadPolicy}'s choice: applied, ignored, or refused.
      *
      * @throws ConnectorException 500 {@code InvalidConfiguration} for a payload that is not a JSON object or
-     *                            has ill-typed values; a bad pipeline spec fails with its own exception
+     *                            has ill-typed values, or that sets a key under {@link PayloadPolicy#REJECT};
+     *                            a bad pipeline spec fails with its own exception
      */
     public ObjectLambdaFunction withPayload(@Nullable String payload) {
-        if (payload == null || payload.isBlank()) {
+        if (payload == null || payload.isBlank() || payloadPolicy == PayloadPolicy.IGNORE) {
             return this;
         }
         JsonNode root;
@@ -124,6 +132,12 @@ public final class ObjectLambdaFunction {
         if (root == null || !root.isObject()) {
             throw invalidConfiguration();
         }
+        if (payloadPolicy == PayloadPolicy.REJECT && root.size() > 0) {
+            // Short enough to reach the caller (ErrorMapping passes messages up to 120 characters).
+            String key = root.fieldNames().next();
+            throw new ConnectorException(500, "InvalidConfiguration", "Payload key '"
+                    + (key.length() > 32 ? key.substring(0, 32) : key) + "' refused: payload policy REJECT, expected no keys.");
+        }
         Builder b = toBuilder();
         JsonNode p = root.get("pipeline");
         if (p != null) {
@@ -131,7 +145,7 @@ public final class ObjectLambdaFunction {
         }
         JsonNode alg = root.get("checksumAlgorithm");
         if (alg != null) {
-            b.checksumAlgorithm(text(alg));
+            b.checksumAlgorithm(ChecksumAlgorithm.fromId(text(alg)));
         }
         JsonNode del = root.get("checksumDelivery");
         if (del != null) {
@@ -289,9 +303,10 @@ public final class ObjectLambdaFunction {
         private long maxSpoolBytes = DEFAULT_MAX_SPOOL_BYTES;
         private long headLengthCap = DEFAULT_HEAD_LENGTH_CAP;
         private int maxListBytes = DEFAULT_MAX_LIST_BYTES;
-        private String checksumAlgorithm = DEFAULT_CHECKSUM_ALGORITHM;
+        private String checksumAlgorithm = DEFAULT_CHECKSUM_ALGORITHM.id();
         private ChecksumDelivery checksumDelivery = ChecksumDelivery.AUTO;
         private Path spoolDirectory = Path.of(System.getProperty("java.io.tmpdir"));
+        private PayloadPolicy payloadPolicy = DEFAULT_PAYLOAD_POLICY;
 
         private Builder() {
         }
@@ -353,9 +368,15 @@ public final class ObjectLambdaFunction {
             return this;
         }
 
-        /** The algorithm id, e.g. {@code crc32c}, {@code sha256}, {@code crc64nvme}. */
-        public Builder checksumAlgorithm(String id) {
-            this.checksumAlgorithm = OutputChecksum.checkAlgorithm(id.trim().toLowerCase(Locale.ROOT));
+        /** The checksum computed over the transformed bytes and sent with them. */
+        public Builder checksumAlgorithm(ChecksumAlgorithm algorithm) {
+            this.checksumAlgorithm = Objects.requireNonNull(algorithm, "algorithm").id();
+            return this;
+        }
+
+        /** What an access point's configuration payload may change; see {@link PayloadPolicy}. */
+        public Builder payloadPolicy(PayloadPolicy payloadPolicy) {
+            this.payloadPolicy = Objects.requireNonNull(payloadPolicy, "payloadPolicy");
             return this;
         }
 

@@ -25,11 +25,6 @@ final class OutputChecksum {
         tap.results().subscribe(m -> value = Map.of(algorithm.id(), format(m.get(algorithm))), e -> { });
     }
 
-    /** Validates an algorithm id; throws the checksum package's spec exception for unknown ids. */
-    static String checkAlgorithm(String id) {
-        return ChecksumAlgorithm.fromId(id).id();
-    }
-
     Flux<ByteBuffer> observe(Flux<ByteBuffer> content) {
         return tap.apply(content);
     }

@@ -22,6 +22,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AttributeKey;
 import io.transflux.connectors.HttpSourceOpener;
 import io.transflux.connectors.ObjectLambdaFunction;
+import io.transflux.connectors.PayloadPolicy;
 import io.transflux.connectors.http.HostGuard;
 import io.transflux.connectors.http.HttpSourceSpec;
 import io.transflux.connectors.oss.OssCredentials;
@@ -142,6 +143,7 @@ public final class LocalAccessPoint implements AutoCloseable {
             ObjectLambdaFunction fn = ObjectLambdaFunction.builder().limits(b.limits)
                     .sourceOpener(HttpSourceOpener.create(HttpSourceSpec.builder()
                             .hostGuard(HostGuard.publicOnly().allowLoopback()).build()))
+                    .payloadPolicy(PayloadPolicy.APPLY)
                     .build();
             S3ObjectLambda s3 = S3ObjectLambda.create(fn, S3WgorClient.create(region, credentials).endpointOverride(base));
             OssObjectFc oss = OssObjectFc.create(fn, OssWgorClient.create(new OssCredentials(credentials.accessKeyId(),

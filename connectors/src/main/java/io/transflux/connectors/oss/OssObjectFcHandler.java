@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 import com.aliyun.fc.runtime.Context;
@@ -14,6 +13,7 @@ import com.aliyun.fc.runtime.StreamRequestHandler;
 import io.transflux.connectors.HttpSourceOpener;
 import io.transflux.connectors.InvocationOutcome;
 import io.transflux.connectors.ObjectLambdaFunction;
+import io.transflux.connectors.PayloadPolicy;
 
 /**
  * The Alibaba Cloud Function Compute entry point: handler
@@ -36,7 +36,9 @@ public final class OssObjectFcHandler implements StreamRequestHandler {
         this.env = env;
         ObjectLambdaFunction fn = ObjectLambdaFunction.builder()
                 .pipelineFromEnvironment(env)
-                .sourceOpener(HttpSourceOpener.fromEnvironment(env, List.of()))
+                .sourceOpener(HttpSourceOpener.fromEnvironment(env))
+                // One deployed function serves access points with different pipelines.
+                .payloadPolicy(PayloadPolicy.APPLY)
                 .build();
         OssCredentials placeholder = new OssCredentials("unset", "unset", null);
         this.fc = OssObjectFc.create(fn, OssWgorClient.fromEnvironment(env, placeholder));

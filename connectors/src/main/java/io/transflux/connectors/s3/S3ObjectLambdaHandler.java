@@ -5,13 +5,13 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.transflux.connectors.HttpSourceOpener;
 import io.transflux.connectors.ObjectLambdaFunction;
+import io.transflux.connectors.PayloadPolicy;
 
 /**
  * The AWS Lambda entry point: handler {@code io.transflux.connectors.s3.S3ObjectLambdaHandler::handleRequest}.
@@ -32,7 +32,9 @@ public final class S3ObjectLambdaHandler implements RequestStreamHandler {
     S3ObjectLambdaHandler(Map<String, String> env) {
         ObjectLambdaFunction fn = ObjectLambdaFunction.builder()
                 .pipelineFromEnvironment(env)
-                .sourceOpener(HttpSourceOpener.fromEnvironment(env, List.of()))
+                .sourceOpener(HttpSourceOpener.fromEnvironment(env))
+                // One deployed function serves access points with different pipelines.
+                .payloadPolicy(PayloadPolicy.APPLY)
                 .build();
         this.lambda = S3ObjectLambda.create(fn, S3WgorClient.fromEnvironment(env));
     }

@@ -25,6 +25,7 @@ import com.aliyun.oss.model.OSSObject;
 import io.netty.buffer.Unpooled;
 import io.transflux.connectors.HttpSourceOpener;
 import io.transflux.connectors.ObjectLambdaFunction;
+import io.transflux.connectors.PayloadPolicy;
 import io.transflux.connectors.http.HostGuard;
 import io.transflux.connectors.http.HttpSourceSpec;
 import io.transflux.connectors.s3.AwsCredentials;
@@ -89,7 +90,7 @@ class LocalAccessPointOssAndRemoteTest {
             port = s.getLocalPort();
         }
         String endpoint = "http://127.0.0.1:" + port;
-        ObjectLambdaFunction fn = ObjectLambdaFunction.builder()
+        ObjectLambdaFunction fn = ObjectLambdaFunction.builder().payloadPolicy(PayloadPolicy.APPLY)
                 .sourceOpener(HttpSourceOpener.create(HttpSourceSpec.builder()
                         .hostGuard(HostGuard.publicOnly().allowLoopback()).build()))
                 .build();

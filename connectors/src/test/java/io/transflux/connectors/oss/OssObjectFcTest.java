@@ -19,6 +19,7 @@ import com.aliyun.oss.internal.signer.OSSSignerParams;
 import io.transflux.connectors.InvocationOutcome;
 import io.transflux.connectors.LocalSource;
 import io.transflux.connectors.ObjectLambdaFunction;
+import io.transflux.connectors.PayloadPolicy;
 import io.transflux.connectors.TestHttpSource;
 import io.transflux.connectors.TestStages;
 import io.transflux.connectors.WgorEndpoint;
@@ -99,7 +100,7 @@ class OssObjectFcTest {
     }
 
     OssObjectFc fc(Pipeline p, OssSigner signer, Clock clock) {
-        ObjectLambdaFunction fn = ObjectLambdaFunction.builder().pipeline(p).sourceOpener(new TestHttpSource()).build();
+        ObjectLambdaFunction fn = ObjectLambdaFunction.builder().payloadPolicy(PayloadPolicy.APPLY).pipeline(p).sourceOpener(new TestHttpSource()).build();
         return OssObjectFc.create(fn, OssWgorClient.create(CREDS).endpointOverride(wgor.base()).signer(signer).clock(clock));
     }
 
@@ -203,7 +204,7 @@ class OssObjectFcTest {
         assertThat(production.permitsRoute("evil.example.com")).isFalse();
         assertThat(production.permitsRoute("x-opap.oss-cn-qingdao.oss-object-process.aliyuncs.com.evil.com")).isFalse();
         assertThat(production.regionFor(ROUTE)).isEqualTo("cn-qingdao");
-        ObjectLambdaFunction fn = ObjectLambdaFunction.builder().sourceOpener(new TestHttpSource()).build();
+        ObjectLambdaFunction fn = ObjectLambdaFunction.builder().payloadPolicy(PayloadPolicy.APPLY).sourceOpener(new TestHttpSource()).build();
         InvocationOutcome o = run(OssObjectFc.create(fn, production), event(source.presigned("/o", "host"), "evil.example.com", ""));
 
         assertThat(o.delivery()).isEqualTo(InvocationOutcome.Delivery.NONE);

@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.transflux.connectors.InvocationOutcome;
 import io.transflux.connectors.LocalSource;
 import io.transflux.connectors.ObjectLambdaFunction;
+import io.transflux.connectors.PayloadPolicy;
 import io.transflux.connectors.TestHttpSource;
 import io.transflux.connectors.TestStages;
 import io.transflux.connectors.WgorEndpoint;
@@ -75,7 +76,7 @@ class S3ObjectLambdaTest {
     }
 
     S3ObjectLambda lambda(Pipeline pipeline) {
-        ObjectLambdaFunction fn = ObjectLambdaFunction.builder().pipeline(pipeline).sourceOpener(new TestHttpSource())
+        ObjectLambdaFunction fn = ObjectLambdaFunction.builder().payloadPolicy(PayloadPolicy.APPLY).pipeline(pipeline).sourceOpener(new TestHttpSource())
                 .partSize(10).build();
         return S3ObjectLambda.create(fn, S3WgorClient.fromEnvironment(SigV4Verifier.env(wgor.base(), SECRET, SESSION)));
     }
@@ -291,6 +292,53 @@ class S3ObjectLambdaTest {
         WgorEndpoint.Capture c = wgor.take();
         assertThat(c.header("x-amz-fwd-status")).isEqualTo("500");
         assertThat(c.header("x-amz-fwd-error-code")).isEqualTo("InvalidPipelineSpec");
+    }
+
+    S3ObjectLambda lambda(Pipeline pipeline, PayloadPolicy policy) {
+        ObjectLambdaFunction.Builder b = ObjectLambdaFunction.builder().pipeline(pipeline).sourceOpener(new TestHttpSource());
+        if (policy != ObjectLambdaFunction.DEFAULT_PAYLOAD_POLICY) {
+            b.payloadPolicy(policy);
+        }
+        return S3ObjectLambda.create(b.build(), S3WgorClient.fromEnvironment(SigV4Verifier.env(wgor.base(), SECRET, SESSION)));
+    }
+
+    @Test
+    void byDefaultAPayloadCannotReplaceAPipelineBuiltInCode() throws Exception {
+        source.put("/k", data(10), Map.of());
+
+        run(lambda(Pipeline.parse("decompress/auto"), ObjectLambdaFunction.DEFAULT_PAYLOAD_POLICY), getEvent(
+                source.presigned("/k", "host"), "{}", "https://x/k", "{\"pipeline\":\"\"}"));
+
+        WgorEndpoint.Capture c = wgor.take();
+        assertThat(c.header("x-amz-fwd-status")).isEqualTo("500");
+        assertThat(c.header("x-amz-fwd-error-code")).isEqualTo("InvalidConfiguration");
+        assertThat(c.header("x-amz-fwd-error-message")).contains("'pipeline'").contains("REJECT");
+    }
+
+    @Test
+    void anEmptyPayloadIsAcceptedUnderTheDefaultPolicy() throws Exception {
+        byte[] body = data(10);
+        source.put("/k", body, Map.of());
+
+        run(lambda(Pipeline.empty(), ObjectLambdaFunction.DEFAULT_PAYLOAD_POLICY), getEvent(
+                source.presigned("/k", "host"), "{}", "https://x/k", "{}"));
+
+        WgorEndpoint.Capture c = wgor.take();
+        assertThat(c.header("x-amz-fwd-status")).isEqualTo("200");
+        assertThat(c.body()).isEqualTo(body);
+    }
+
+    @Test
+    void anIgnoringFunctionKeepsItsOwnPipelineWhateverThePayloadSays() throws Exception {
+        byte[] body = data(10);
+        source.put("/k", body, Map.of());
+
+        run(lambda(Pipeline.empty(), PayloadPolicy.IGNORE), getEvent(source.presigned("/k", "host"), "{}",
+                "https://x/k", "{\"pipeline\":\"nosuch/stage\"}"));
+
+        WgorEndpoint.Capture c = wgor.take();
+        assertThat(c.header("x-amz-fwd-status")).isEqualTo("200");
+        assertThat(c.body()).isEqualTo(body);
     }
 
     @Test
