@@ -58,6 +58,15 @@ final class CallerFront {
             throw new PlatformError(404, "NoSuchBucket", "The specified bucket does not exist.");
         }
         boolean head = r.method().equals("HEAD");
+        String process = spec.flavor() == Flavor.OSS && !head && !key.isEmpty() ? r.query().get(ProcessFront.PARAM) : null;
+        Action action = key.isEmpty() ? ("2".equals(r.query().get("list-type")) ? Action.LIST_OBJECTS_V2 : Action.LIST_OBJECTS)
+                : head ? Action.HEAD_OBJECT : Action.GET_OBJECT;
+        if (process == null && !ap.actionsFor(spec).contains(action)) {
+            // As on AWS (and OSS, which transforms GetObject only): not the function's action, so the
+            // supporting access point answers, untransformed.
+            log.pipeline = "";
+            return ap.objects().answer(res, r, log, bucket, key);
+        }
         if (!key.isEmpty()) {
             checkFeatures(spec, r, head);
         }
@@ -65,21 +74,15 @@ final class CallerFront {
         Events.Caller c = new Events.Caller(requestId, ap.endpoint() + p + userQuery(r), forwardedHeaders(r), keyId, spec,
                 ap.region);
         if (spec.flavor() == Flavor.OSS) {
-            String process = r.query().get(ProcessFront.PARAM);
-            if (process != null && !head && !key.isEmpty()) {
+            if (process != null) {
                 spec = ProcessFront.onRead(spec, process);
                 log.pipeline = spec.pipeline();
                 c = new Events.Caller(c.requestId(), c.url(), c.headers(), c.accessKeyId(), spec, c.region());
             }
-            if (head || key.isEmpty()) {
-                throw new PlatformError(501, "NotImplemented",
-                        "OSS Object FC access points transform GetObject only.");
-            }
             return getObject(res, r, log, spec, c, bucket, key);
         }
         if (key.isEmpty()) {
-            boolean v2 = "2".equals(r.query().get("list-type"));
-            return list(res, log, c, bucket, r, v2);
+            return list(res, log, c, bucket, r, action == Action.LIST_OBJECTS_V2);
         }
         return head ? headObject(res, log, c, bucket, key) : getObject(res, r, log, spec, c, bucket, key);
     }
@@ -274,10 +277,16 @@ final class CallerFront {
                     "The difference between the request time and the current time is too large.");
             case MALFORMED -> throw new PlatformError(400, "AuthorizationHeaderMalformed",
                     "The authorization header is malformed.");
+            case UNSUPPORTED_PAYLOAD -> throw unsupportedPayload();
             case MISMATCH -> throw new PlatformError(403, "SignatureDoesNotMatch",
                     "The request signature we calculated does not match the signature you provided. "
                             + "Check your key and signing method.");
         };
+    }
+
+    static PlatformError unsupportedPayload() {
+        return new PlatformError(400, "InvalidArgument", "x-amz-content-sha256: expected a hex SHA-256 or one of "
+                + new java.util.TreeSet<>(io.transflux.connectors.s3.SignedPayload.FORMS) + ".");
     }
 
     /**

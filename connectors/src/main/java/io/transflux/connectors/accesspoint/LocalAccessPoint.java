@@ -93,6 +93,7 @@ public final class LocalAccessPoint implements AutoCloseable {
     final Clock clock = Clock.systemUTC();
     final String base;
     final FunctionInvoker invoker;
+    private final boolean external;
     private final DisposableServer server;
     private final CallerFront caller;
     private final WgorIntake wgor;
@@ -136,6 +137,7 @@ public final class LocalAccessPoint implements AutoCloseable {
                 .handle(this::handle)
                 .bindNow(Duration.ofSeconds(10));
         this.base = "http://" + hostLiteral(b.host) + ":" + server.port();
+        this.external = b.functionUrl != null;
         if (b.functionUrl != null) {
             this.invoker = FunctionInvoker.remote(b.functionUrl, functionTimeout);
         } else {
@@ -193,6 +195,21 @@ public final class LocalAccessPoint implements AutoCloseable {
             }
         }
         return best != null ? best : defaultAccessPoint;
+    }
+
+    /** The actions {@code spec}'s function handles; OSS Object FC transforms GetObject only. */
+    java.util.Set<Action> actionsFor(AccessPointSpec spec) {
+        if (spec.flavor() == Flavor.OSS) {
+            return AccessPointSpec.EXTERNAL_FUNCTION_ACTIONS;
+        }
+        if (spec.actions() != null) {
+            return spec.actions();
+        }
+        return external ? AccessPointSpec.EXTERNAL_FUNCTION_ACTIONS : EnumSet.allOf(Action.class);
+    }
+
+    ObjectEndpoint objects() {
+        return objects;
     }
 
     String newRequestId() {

@@ -42,6 +42,15 @@ final class ObjectEndpoint {
         int slash = rest.indexOf('/');
         String bucket = slash < 0 ? rest : rest.substring(0, slash);
         String key = slash < 0 ? "" : rest.substring(slash + 1);
+        return answer(res, r, log, bucket, key);
+    }
+
+    /**
+     * The untransformed answer from the store to an authenticated request: a listing for an empty key, else the
+     * object (HEAD, one range, If-Match, If-None-Match); also what callers get for actions the function does not
+     * handle.
+     */
+    Mono<Void> answer(HttpServerResponse res, Request r, AccessLog log, String bucket, String key) {
         Path dir = ap.store.bucketDir(bucket);
         if (dir == null) {
             throw new PlatformError(404, "NoSuchBucket", "The specified bucket does not exist.");
