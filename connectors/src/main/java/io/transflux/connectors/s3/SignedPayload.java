@@ -83,6 +83,24 @@ public final class SignedPayload {
         if (contentSha256.equals(UNSIGNED_PAYLOAD)) {
             return body;
         }
+        return Flux.defer(() -> holdLast(checked(body)));
+    }
+
+    /**
+     * Passes each buffer on when the next one arrives, and the last only once the body has been verified to the
+     * end, so a receiver never sees a body that looks complete when the check failed.
+     */
+    private static Flux<ByteBuffer> holdLast(Flux<ByteBuffer> in) {
+        java.util.concurrent.atomic.AtomicReference<@Nullable ByteBuffer> held = new java.util.concurrent.atomic.AtomicReference<>();
+        return in.<ByteBuffer>handle((b, sink) -> {
+            ByteBuffer previous = held.getAndSet(b);
+            if (previous != null) {
+                sink.next(previous);
+            }
+        }).concatWith(Mono.fromSupplier(() -> held.getAndSet(null)));
+    }
+
+    private Flux<ByteBuffer> checked(Flux<ByteBuffer> body) {
         if (!awsChunked()) {
             MessageDigest md = sha256();
             return body.doOnNext(b -> md.update(b.duplicate())).concatWith(Mono.defer(() -> {
