@@ -254,7 +254,7 @@ final class CallerFront {
     }
 
     private @Nullable AwsCredentials awsSecret(String keyId) {
-        return keyId.equals(ap.credentials.accessKeyId()) ? ap.credentials : null;
+        return ap.awsCredentials(keyId);
     }
 
     /** The signing key id, null for an allowed anonymous request; otherwise 403. */
@@ -317,12 +317,21 @@ final class CallerFront {
             }
             return null;
         }
+        if (auth.startsWith("OSS4-HMAC-SHA256")) {
+            throw new PlatformError(400, "InvalidArgument", "Signature version 4 (OSS4-HMAC-SHA256) is not verified on "
+                    + "requests to this local access point; accepted: signature version 1 (Authorization: OSS "
+                    + "<AccessKeyId>:<Signature>, the aliyun-sdk-oss default, SignVersion.V1). WriteGetObjectResponse "
+                    + "accepts V1 and V4.");
+        }
         String resource = ossResource(bucket, key, r);
-        OssCredentials c = new OssCredentials(ap.credentials.accessKeyId(), ap.secret(), null);
-        if (!OssSigner.verifies(r.method(), resource, r.headers(), id -> id.equals(c.accessKeyId()) ? c : null)) {
+        String[] keyId = new String[1];
+        if (!OssSigner.verifies(r.method(), resource, r.headers(), id -> {
+            keyId[0] = id;
+            return ap.ossCredentials(id);
+        })) {
             throw new PlatformError(403, "SignatureDoesNotMatch",
                     "The request signature we calculated does not match the signature you provided.");
         }
-        return c.accessKeyId();
+        return keyId[0];
     }
 }

@@ -83,6 +83,8 @@ public final class LocalAccessPoint implements AutoCloseable {
     final Invocations invocations = new Invocations();
     final AwsCredentials credentials;
     private final String secret;
+    /** Further key pairs clients may sign with (id to secret), e.g. the AWS_* pair serve was started with. */
+    private final Map<String, String> alsoAccepted;
     final String region;
     final String ossRegion;
     final boolean allowAnonymous;
@@ -107,6 +109,7 @@ public final class LocalAccessPoint implements AutoCloseable {
         this.store = new FileStore(Objects.requireNonNull(b.root, "root"));
         this.credentials = b.credentials;
         this.secret = b.secret;
+        this.alsoAccepted = Map.copyOf(b.alsoAccepted);
         this.region = b.region;
         this.ossRegion = b.ossRegion;
         this.allowAnonymous = b.allowAnonymous != null ? b.allowAnonymous : isLoopback(b.host);
@@ -166,6 +169,11 @@ public final class LocalAccessPoint implements AutoCloseable {
         return base;
     }
 
+    /** The SigV4 region presigned input URLs are signed for (any signing region is accepted). */
+    public String region() {
+        return region;
+    }
+
     /** Whether anonymous requests are answered. */
     public boolean allowsAnonymous() {
         return allowAnonymous;
@@ -184,6 +192,32 @@ public final class LocalAccessPoint implements AutoCloseable {
 
     String secret() {
         return secret;
+    }
+
+    /** The access key ids clients may sign with: the primary one first. Never the secrets. */
+    public List<String> acceptedKeyIds() {
+        List<String> ids = new ArrayList<>();
+        ids.add(credentials.accessKeyId());
+        alsoAccepted.keySet().stream().sorted().filter(id -> !id.equals(credentials.accessKeyId())).forEach(ids::add);
+        return ids;
+    }
+
+    /** The SigV4 credentials of {@code keyId}, or null when the key is not accepted. */
+    @Nullable AwsCredentials awsCredentials(String keyId) {
+        if (keyId.equals(credentials.accessKeyId())) {
+            return credentials;
+        }
+        String s = alsoAccepted.get(keyId);
+        return s == null ? null : AwsCredentials.of(keyId, s, null);
+    }
+
+    /** The OSS credentials of {@code keyId}, or null when the key is not accepted. */
+    @Nullable OssCredentials ossCredentials(String keyId) {
+        if (keyId.equals(credentials.accessKeyId())) {
+            return new OssCredentials(keyId, secret, null);
+        }
+        String s = alsoAccepted.get(keyId);
+        return s == null ? null : new OssCredentials(keyId, s, null);
     }
 
     /** The access point for {@code bucket}/{@code key}: the longest configured prefix, else the default one. */
@@ -307,6 +341,7 @@ public final class LocalAccessPoint implements AutoCloseable {
         private int port = DEFAULT_PORT;
         private AwsCredentials credentials = AwsCredentials.of(DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, null);
         private String secret = DEFAULT_SECRET_ACCESS_KEY;
+        private final Map<String, String> alsoAccepted = new java.util.LinkedHashMap<>();
         private String region = DEFAULT_REGION;
         private String ossRegion = DEFAULT_OSS_REGION;
         private @Nullable Boolean allowAnonymous;
@@ -344,6 +379,18 @@ public final class LocalAccessPoint implements AutoCloseable {
         public Builder credentials(String accessKeyId, String secretAccessKey) {
             this.credentials = AwsCredentials.of(accessKeyId, secretAccessKey, null);
             this.secret = secretAccessKey;
+            return this;
+        }
+
+        /**
+         * Also accepts signatures made with this key pair (clients only: the in-process function and presigned
+         * input URLs use {@link #credentials}).
+         */
+        public Builder alsoAccept(String accessKeyId, String secretAccessKey) {
+            if (accessKeyId.isBlank() || secretAccessKey.isEmpty()) {
+                throw new IllegalArgumentException("alsoAccept: expected a non-empty access key id and secret");
+            }
+            alsoAccepted.put(accessKeyId, secretAccessKey);
             return this;
         }
 

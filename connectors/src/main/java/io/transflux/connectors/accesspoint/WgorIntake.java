@@ -80,8 +80,7 @@ final class WgorIntake {
     }
 
     Mono<Void> oss(HttpServerRequest req, HttpServerResponse res, Request r, AccessLog log) {
-        OssCredentials c = new OssCredentials(ap.credentials.accessKeyId(), ap.secret(), null);
-        if (!OssSigner.verifiesWgor(r.headers(), id -> id.equals(c.accessKeyId()) ? c : null)) {
+        if (!OssSigner.verifiesWgor(r.headers(), ap::ossCredentials)) {
             throw new PlatformError(403, "SignatureDoesNotMatch",
                     "The request signature we calculated does not match the signature you provided.");
         }
@@ -179,6 +178,6 @@ final class WgorIntake {
     }
 
     private @Nullable AwsCredentials awsSecret(String keyId) {
-        return keyId.equals(ap.credentials.accessKeyId()) ? ap.credentials : null;
+        return ap.awsCredentials(keyId);
     }
 }
