@@ -65,7 +65,7 @@ final class CallerFront {
             // As on AWS (and OSS, which transforms GetObject only): not the function's action, so the
             // supporting access point answers, untransformed.
             log.pipeline = "";
-            return ap.objects().answer(res, r, log, bucket, key);
+            return ap.objects().answer(res, r, log, bucket, key, spec.flavor());
         }
         if (!key.isEmpty()) {
             checkFeatures(spec, r, head);

@@ -51,7 +51,7 @@ final class ObjectEndpoint {
         int slash = rest.indexOf('/');
         String bucket = slash < 0 ? rest : rest.substring(0, slash);
         String key = slash < 0 ? "" : rest.substring(slash + 1);
-        return answer(res, r, log, bucket, key);
+        return answer(res, r, log, bucket, key, Flavor.S3);
     }
 
     /**
@@ -59,13 +59,20 @@ final class ObjectEndpoint {
      * object (HEAD, one range, If-Match, If-None-Match); also what callers get for actions the function does not
      * handle.
      */
-    Mono<Void> answer(HttpServerResponse res, Request r, AccessLog log, String bucket, String key) {
+    Mono<Void> answer(HttpServerResponse res, Request r, AccessLog log, String bucket, String key, Flavor flavor) {
+        String id = ap.newRequestId();
+        res.header(flavor == Flavor.S3 ? "x-amz-request-id" : "x-oss-request-id", id);
         Path dir = ap.store.bucketDir(bucket);
         if (dir == null) {
             throw new PlatformError(404, "NoSuchBucket", "The specified bucket does not exist.");
         }
         if (key.isEmpty()) {
+            // OSS lists the same elements without S3's XML namespace, and each object with its Type and Owner
+            // (the OSS SDK reads them un-namespaced and requires Owner).
             return Mono.fromCallable(() -> ap.store.list(bucket, dir, r.query(), "2".equals(r.query().get("list-type"))))
+                    .map(xml -> flavor == Flavor.S3 ? xml : xml.replace(" xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"", "")
+                            .replace("</StorageClass></Contents>", "</StorageClass><Type>Normal</Type><Owner><ID>local</ID>"
+                                    + "<DisplayName>local</DisplayName></Owner></Contents>"))
                     .subscribeOn(Schedulers.boundedElastic())
                     .flatMap(xml -> {
                         byte[] b = xml.getBytes(StandardCharsets.UTF_8);
