@@ -35,6 +35,12 @@ final class CallerFront {
             "position", "tagging", "objectMeta", "security-token", "x-oss-process", "callback", "callback-var",
             "versionId", "x-oss-traffic-limit", "symlink", "restore");
 
+    /**
+     * On 127.0.0.1 the S3 route is {@value #LOOPBACK_ROUTE}: an SDK that prefixes it onto the WGOR endpoint host
+     * {@code 0.0.1} (endpoint {@code http://0.0.1:PORT}) reaches {@code 127.0.0.1} with no client setting.
+     */
+    static final String LOOPBACK_ROUTE = "127";
+    private static final String LOOPBACK = "http://127.0.0.1:";
     private final LocalAccessPoint ap;
 
     CallerFront(LocalAccessPoint ap) {
@@ -120,7 +126,7 @@ final class CallerFront {
         }
         String input = presign(bucket, key, Map.of(), signed);
         Invocations.Pending pending = ap.invocations.open(spec.flavor() == Flavor.OSS
-                ? ap.endpoint().substring("http://".length()) : null);
+                ? ap.endpoint().substring("http://".length()) : ap.endpoint().startsWith(LOOPBACK) ? LOOPBACK_ROUTE : null);
         byte[] event = spec.flavor() == Flavor.S3
                 ? Events.s3("getObjectContext", input, pending.route, pending.token, c)
                 : Events.oss(input, pending.route, pending.token, c);

@@ -42,8 +42,9 @@ import reactor.netty.http.server.HttpServerResponse;
 /**
  * A running local access point (S3 Object Lambda or OSS Object FC emulator) on one HTTP port.
  *
- * <p>Paths it answers: {@code GET/HEAD /{bucket}/{key}} (transformed through the function), {@code GET /{bucket}}
- * (ListObjects / ListObjectsV2 through the function), {@code GET /} (ListBuckets, direct),
+ * <p>Paths it answers: {@code GET/HEAD /{bucket}/{key}} and {@code GET /{bucket}} (ListObjects / ListObjectsV2),
+ * through the function when the access point lists the action ({@link AccessPointSpec#actions()}), else
+ * untransformed from the store, {@code GET /} (ListBuckets, direct),
  * {@code POST /WriteGetObjectResponse} (S3 WGOR, SigV4 {@code s3-object-lambda}),
  * {@code POST /?x-oss-write-get-object-response} (OSS WGOR, V1/V4) and the internal object endpoint
  * {@value #INTERNAL_PREFIX}{@code ...} that presigned input URLs point at. OSS-flavour access points also take
@@ -60,6 +61,7 @@ import reactor.netty.http.server.HttpServerResponse;
  *   <tr><td>anonymous access</td><td>allowed when bound to a loopback address</td></tr>
  *   <tr><td>function timeout</td><td>60 s ({@link #DEFAULT_FUNCTION_TIMEOUT}); then 500 {@code LambdaTimeout}</td></tr>
  *   <tr><td>function</td><td>in-process function core; or an HTTP endpoint ({@link Builder#functionUrl})</td></tr>
+ *   <tr><td>accepted keys</td><td>{@link Builder#credentials}, plus any {@link Builder#alsoAccept} pairs</td></tr>
  * </table>
  */
 public final class LocalAccessPoint implements AutoCloseable {

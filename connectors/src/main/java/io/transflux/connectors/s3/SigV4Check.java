@@ -146,9 +146,10 @@ public final class SigV4Check {
         } else if (!SignedPayload.accepted(payload)) {
             return new Verdict(Status.UNSUPPORTED_PAYLOAD, keyId, service, region);
         }
+        List<String> signedNames = List.of(m.group(5).split(";"));
         for (String name : SIGNER_ADDS) {
             String value = headers.get(name);
-            if (value != null && m.group(5).contains(name)) {
+            if (value != null && signedNames.contains(name)) {
                 req.putHeader(name, value);
             }
         }
@@ -163,7 +164,7 @@ public final class SigV4Check {
                 .doubleUrlEncode(false)
                 .normalizePath(false)
                 .build(), payload).sign(req);
-        String signedHeaders = String.join(";", new java.util.TreeSet<>(List.of(m.group(5).split(";"))));
+        String signedHeaders = String.join(";", new java.util.TreeSet<>(signedNames));
         boolean same = constantTimeEquals(signed.getSignature(), m.group(6)) && signedHeaders.equals(m.group(5));
         if (!same) {
             return new Verdict(Status.MISMATCH, keyId, service, region);
