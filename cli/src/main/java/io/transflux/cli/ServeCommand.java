@@ -244,7 +244,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (!oss) {
             out.println("function WGOR clients: endpoint " + ep + " with the route host prefix off: boto3 "
-                    + "Config(inject_host_prefix=False); SDK v2 SdkAdvancedClientOption.DISABLE_HOST_PREFIX_INJECTION");
+                    + "Config(inject_host_prefix=False); SDK v2 SdkAdvancedClientOption.DISABLE_HOST_PREFIX_INJECTION"
+                    + (ep.startsWith("http://127.0.0.1:") ? "; or boto3 with no setting and endpoint http://0.0.1:"
+                    + server.port() + " (route 127 + 0.0.1 = 127.0.0.1)" : ""));
         } else {
             out.println("function WGOR clients: endpoint http://<outputRoute> (this server's host:port), "
                     + "OSSClient.writeGetObjectResponse");
