@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 
 import io.transflux.connectors.ConnectorException;
 import io.transflux.connectors.accesspoint.AccessPointConfig;
+import io.transflux.connectors.accesspoint.Action;
 import io.transflux.connectors.accesspoint.AccessPointSpec;
 import io.transflux.connectors.accesspoint.Feature;
 import io.transflux.connectors.accesspoint.Flavor;
@@ -48,6 +49,10 @@ final class ServeCommand implements Callable<Integer> {
 
     static final String KEY_ENV = "TRANSFLUX_ACCESS_KEY_ID";
     static final String SECRET_ENV = "TRANSFLUX_SECRET_ACCESS_KEY";
+    static final String AWS_KEY_ENV = "AWS_ACCESS_KEY_ID";
+    static final String AWS_SECRET_ENV = "AWS_SECRET_ACCESS_KEY";
+    /** The process environment; a field so tests can start serve in-process with a chosen one. */
+    Map<String, String> environment = System.getenv();
 
     @Spec
     @Nullable CommandSpec spec;
@@ -75,6 +80,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--function-url", paramLabel = "URL",
             description = "POST events to this HTTP function instead of running the function in-process.")
     @Nullable URI functionUrl;
+
+    @Option(names = "--actions", paramLabel = "NAME[,NAME...]",
+            description = "Requests the function handles: GetObject, HeadObject, ListObjects, ListObjectsV2 (default: all "
+                    + "for the in-process function, GetObject for --function-url); others are answered from the store.")
+    @Nullable String actions;
 
     @Option(names = "--features", paramLabel = "NAME[,NAME...]",
             description = "Narrow the default access point's features (default: all of GetObject-Range, "
@@ -121,7 +131,8 @@ final class ServeCommand implements Callable<Integer> {
             defaultPipeline = pipeline != null ? pipeline : defaultPipeline(StageRegistry.defaultRegistry().stageNames());
             Set<Feature> fs = features != null ? Feature.parseList(features) : EnumSet.allOf(Feature.class);
             AccessPointSpec dflt = AccessPointSpec.builder().name("default-olap").pipeline(defaultPipeline)
-                    .flavor(flavor == null ? Flavor.S3 : Flavor.fromId(flavor)).features(fs).build();
+                    .flavor(flavor == null ? Flavor.S3 : Flavor.fromId(flavor)).features(fs)
+                    .actions(actions == null ? null : Action.parseList(actions)).build();
             LocalAccessPoint.Builder b = LocalAccessPoint.builder().root(dir).host(host).port(port).region(region)
                     .defaultAccessPoint(dflt).functionUrl(functionUrl).functionTimeout(functionTimeout)
                     .limits(Limits.builder().maxOutputBytes(maxOutputBytes)
@@ -130,11 +141,21 @@ final class ServeCommand implements Callable<Integer> {
                         err.println(line);
                         err.flush();
                     });
-            Map<String, String> env = System.getenv();
+            Map<String, String> env = environment;
             String id = accessKeyId != null ? accessKeyId : env.getOrDefault(KEY_ENV, LocalAccessPoint.DEFAULT_ACCESS_KEY_ID);
             String secret = secretAccessKey != null ? secretAccessKey
                     : env.getOrDefault(SECRET_ENV, LocalAccessPoint.DEFAULT_SECRET_ACCESS_KEY);
             b.credentials(id, secret);
+            // A developer's shell often exports an AWS key pair; when nothing names serve's own, accept that one too,
+            // so the AWS CLI and boto3 work as they are.
+            boolean named = accessKeyId != null || secretAccessKey != null || env.containsKey(KEY_ENV)
+                    || env.containsKey(SECRET_ENV);
+            String awsId = env.get(AWS_KEY_ENV);
+            String awsSecret = env.get(AWS_SECRET_ENV);
+            boolean fromAwsEnv = !named && awsId != null && !awsId.isBlank() && awsSecret != null && !awsSecret.isEmpty();
+            if (fromAwsEnv) {
+                b.alsoAccept(awsId, awsSecret);
+            }
             if (config != null) {
                 AccessPointConfig c = AccessPointConfig.read(config);
                 b.accessPoints(c.accessPoints());
@@ -147,7 +168,7 @@ final class ServeCommand implements Callable<Integer> {
             }
             server = b.start();
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "transflux-serve-shutdown"));
-            banner(out, server, dir, dflt, id, secret);
+            banner(out, server, dir, dflt, id, secret, fromAwsEnv ? awsId : null);
         } catch (ParameterException e) {
             throw e;
         } catch (IllegalArgumentException | IOException e) {
@@ -189,20 +210,46 @@ final class ServeCommand implements Callable<Integer> {
         return (home != null ? Path.of(home) : Path.of("")).resolve("samples").toAbsolutePath().normalize();
     }
 
-    private void banner(PrintWriter out, LocalAccessPoint server, Path dir, AccessPointSpec dflt, String id, String secret)
-            throws IOException {
+    private void banner(PrintWriter out, LocalAccessPoint server, Path dir, AccessPointSpec dflt, String id, String secret,
+            @Nullable String awsEnvId) throws IOException {
         String ep = server.endpoint();
         out.println("transflux serve: " + ep + "  (root " + dir + ", flavor " + dflt.flavor().id() + ", pipeline '"
                 + dflt.pipeline() + "', function " + (functionUrl == null ? "in-process" : "at " + functionUrl) + ")");
+        boolean defaults = id.equals(LocalAccessPoint.DEFAULT_ACCESS_KEY_ID)
+                && secret.equals(LocalAccessPoint.DEFAULT_SECRET_ACCESS_KEY);
+        out.println("accepted access key ids: " + id + (defaults ? " (documented local secret "
+                + LocalAccessPoint.DEFAULT_SECRET_ACCESS_KEY + ")" : "")
+                + (awsEnvId != null ? ", " + awsEnvId + " (from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)" : ""));
         String example = exampleObject(dir);
+        boolean oss = dflt.flavor() == Flavor.OSS;
         if (example != null) {
-            out.println("try:   curl " + ep + "/" + example);
             int slash = example.indexOf('/');
-            boolean defaults = id.equals(LocalAccessPoint.DEFAULT_ACCESS_KEY_ID)
-                    && secret.equals(LocalAccessPoint.DEFAULT_SECRET_ACCESS_KEY);
-            out.println("       " + (defaults ? "AWS_ACCESS_KEY_ID=" + id + " AWS_SECRET_ACCESS_KEY=" + secret + " " : "")
-                    + "aws s3api get-object --endpoint-url " + ep + " --bucket " + example.substring(0, slash)
-                    + " --key " + example.substring(slash + 1) + " /dev/stdout");
+            String bucket = example.substring(0, slash);
+            String key = example.substring(slash + 1);
+            if (server.allowsAnonymous()) {
+                out.println("try:   curl " + ep + "/" + example);
+            }
+            if (!oss) {
+                // With the AWS pair from the shell accepted, the CLI needs no variables; else name serve's pair.
+                String creds = awsEnvId != null ? "" : "AWS_ACCESS_KEY_ID=" + id + " AWS_SECRET_ACCESS_KEY="
+                        + (defaults ? secret : "<your --secret-access-key>") + " AWS_DEFAULT_REGION=" + server.region() + " ";
+                out.println("       " + creds + "aws s3api get-object --endpoint-url " + ep + " --bucket " + bucket
+                        + " --key " + key + " /dev/stdout");
+                out.println("       " + creds + "aws s3 cp --endpoint-url " + ep + " s3://" + example + " -");
+            } else {
+                out.println("       aliyun-sdk-oss: new OSSClientBuilder().build(\"" + ep + "\", \"" + id + "\", "
+                        + (defaults ? "\"" + secret + "\"" : "secret") + ", conf) with conf.setSLDEnabled(true) "
+                        + "(path-style, V1 signatures), then getObject(\"" + bucket + "\", \"" + key + "\")");
+            }
+        }
+        if (!oss) {
+            out.println("function WGOR clients: endpoint " + ep + " with the route host prefix off: boto3 "
+                    + "Config(inject_host_prefix=False); SDK v2 SdkAdvancedClientOption.DISABLE_HOST_PREFIX_INJECTION"
+                    + (ep.startsWith("http://127.0.0.1:") ? "; or boto3 with no setting and endpoint http://0.0.1:"
+                    + server.port() + " (route 127 + 0.0.1 = 127.0.0.1)" : ""));
+        } else {
+            out.println("function WGOR clients: endpoint http://<outputRoute> (this server's host:port), "
+                    + "OSSClient.writeGetObjectResponse");
         }
         out.println("anonymous requests: " + (server.allowsAnonymous() ? "allowed" : "refused") + "; Ctrl-C stops.");
         out.flush();

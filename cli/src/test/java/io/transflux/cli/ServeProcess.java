@@ -18,17 +18,35 @@ final class ServeProcess implements AutoCloseable {
     final Process process;
     final String endpoint;
     final Path stderr;
+    /** The banner: stdout lines up to and including the one naming the endpoint, then the rest as they come. */
+    final List<String> banner = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     ServeProcess(String heap, Path stderr, String... args) throws IOException {
+        this(heap, stderr, java.util.Map.of(), args);
+    }
+
+    /** With {@code env} changes: a null value removes the variable. */
+    ServeProcess(String heap, Path stderr, java.util.Map<String, String> env, String... args) throws IOException {
         this.stderr = stderr;
-        List<String> cmd = new ArrayList<>(ChildJvm.command(List.of("-Xmx" + heap), "serve", "--port", "0"));
+        List<String> cmd = new ArrayList<>(List.of(args).contains("--port")
+                ? ChildJvm.command(List.of("-Xmx" + heap), "serve")
+                : ChildJvm.command(List.of("-Xmx" + heap), "serve", "--port", "0"));
         cmd.addAll(List.of(args));
-        process = new ProcessBuilder(cmd).redirectError(stderr.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(stderr.toFile());
+        env.forEach((k, v) -> {
+            if (v == null) {
+                pb.environment().remove(k);
+            } else {
+                pb.environment().put(k, v);
+            }
+        });
+        process = pb.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String found = null;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         String line;
         while (found == null && System.nanoTime() < deadline && (line = out.readLine()) != null) {
+            banner.add(line);
             Matcher m = URL.matcher(line);
             if (m.find()) {
                 found = m.group(1);
@@ -41,7 +59,10 @@ final class ServeProcess implements AutoCloseable {
         endpoint = found;
         Thread drain = new Thread(() -> {
             try {
-                out.transferTo(java.io.Writer.nullWriter());
+                String l;
+                while ((l = out.readLine()) != null) {
+                    banner.add(l);
+                }
             } catch (IOException e) {
                 // process ended
             }

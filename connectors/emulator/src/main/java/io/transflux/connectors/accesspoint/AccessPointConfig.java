@@ -39,7 +39,7 @@ public record AccessPointConfig(List<AccessPointSpec> accessPoints, @Nullable Bo
 
     private static final Set<String> TOP = Set.of("accessPoints", "allowAnonymous");
     private static final Set<String> ENTRY = Set.of("bucket", "prefix", "name", "pipeline", "flavor", "allowedFeatures",
-            "checksumDelivery");
+            "checksumDelivery", "actions");
 
     public AccessPointConfig {
         accessPoints = List.copyOf(accessPoints);
@@ -127,6 +127,18 @@ public record AccessPointConfig(List<AccessPointSpec> accessPoints, @Nullable Bo
                     throw new IllegalArgumentException(where + ".allowedFeatures: expected a list of feature names");
                 }
                 b.features(features);
+            }
+            JsonNode acts = ap.get("actions");
+            if (acts != null) {
+                Set<Action> actions = EnumSet.noneOf(Action.class);
+                if (acts.isTextual()) {
+                    actions.addAll(Action.parseList(acts.asText()));
+                } else if (acts.isArray()) {
+                    acts.forEach(n -> actions.add(Action.fromId(n.asText())));
+                } else {
+                    throw new IllegalArgumentException(where + ".actions: expected a list of action names");
+                }
+                b.actions(actions);
             }
             out.add(b.build());
         }

@@ -21,11 +21,14 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>{@link #flavor()}</td><td>{@link Flavor#S3}</td></tr>
  *   <tr><td>{@link #features()}</td><td>none (as on AWS: ranged and part requests get 501)</td></tr>
  *   <tr><td>{@link #checksumDelivery()}</td><td>{@link ChecksumDelivery#AUTO}</td></tr>
+ *   <tr><td>{@link #actions()}</td><td>all four in-process; {@code GetObject} for a function behind a URL</td></tr>
  * </table>
  */
 public final class AccessPointSpec {
 
     public static final String DEFAULT_PIPELINE = "";
+    /** What an external function handles unless configured: GetObject, as the AWS handler examples do. */
+    public static final Set<Action> EXTERNAL_FUNCTION_ACTIONS = Set.of(Action.GET_OBJECT);
 
     private final String name;
     private final @Nullable String bucket;
@@ -34,8 +37,10 @@ public final class AccessPointSpec {
     private final Flavor flavor;
     private final Set<Feature> features;
     private final ChecksumDelivery checksumDelivery;
+    private final @Nullable Set<Action> actions;
 
     private AccessPointSpec(Builder b) {
+        this.actions = b.actions == null ? null : Set.copyOf(b.actions);
         this.bucket = b.bucket;
         this.prefix = b.prefix;
         this.pipeline = b.pipeline;
@@ -85,6 +90,14 @@ public final class AccessPointSpec {
         return checksumDelivery;
     }
 
+    /**
+     * The actions the function handles, or null when not set: then every action for the in-process function and
+     * {@link #EXTERNAL_FUNCTION_ACTIONS} for a function behind a URL.
+     */
+    public @Nullable Set<Action> actions() {
+        return actions;
+    }
+
     /** This access point running {@code newPipeline} instead (already parsed by the caller). */
     AccessPointSpec withPipeline(String newPipeline) {
         Builder b = new Builder();
@@ -95,6 +108,7 @@ public final class AccessPointSpec {
         b.flavor = flavor;
         b.features.addAll(features);
         b.checksumDelivery = checksumDelivery;
+        b.actions = actions;
         return new AccessPointSpec(b);
     }
 
@@ -107,18 +121,19 @@ public final class AccessPointSpec {
     public boolean equals(@Nullable Object o) {
         return o instanceof AccessPointSpec s && s.name.equals(name) && Objects.equals(s.bucket, bucket)
                 && s.prefix.equals(prefix) && s.pipeline.equals(pipeline) && s.flavor == flavor
-                && s.features.equals(features) && s.checksumDelivery == checksumDelivery;
+                && s.features.equals(features) && s.checksumDelivery == checksumDelivery
+                && Objects.equals(s.actions, actions);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, bucket, prefix, pipeline, flavor, features, checksumDelivery);
+        return Objects.hash(name, bucket, prefix, pipeline, flavor, features, checksumDelivery, actions);
     }
 
     @Override
     public String toString() {
         return "AccessPointSpec{name=" + name + ", bucket=" + bucket + ", prefix=" + prefix + ", pipeline=" + pipeline
-                + ", flavor=" + flavor.id() + ", features=" + features + ", checksumDelivery=" + checksumDelivery.id() + '}';
+                + ", flavor=" + flavor.id() + ", features=" + features + ", checksumDelivery=" + checksumDelivery.id() + ", actions=" + actions + '}';
     }
 
     /** Builds an {@link AccessPointSpec}; {@link #build()} parses the pipeline. */
@@ -130,8 +145,15 @@ public final class AccessPointSpec {
         private Flavor flavor = Flavor.S3;
         private Set<Feature> features = EnumSet.noneOf(Feature.class);
         private ChecksumDelivery checksumDelivery = ChecksumDelivery.AUTO;
+        private @Nullable Set<Action> actions;
 
         private Builder() {
+        }
+
+        /** The actions the function handles (null: the default for the kind of function, see {@link #actions()}). */
+        public Builder actions(@Nullable Set<Action> actions) {
+            this.actions = actions == null ? null : EnumSet.copyOf(actions);
+            return this;
         }
 
         public Builder name(String name) {

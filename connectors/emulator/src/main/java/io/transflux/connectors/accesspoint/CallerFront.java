@@ -35,6 +35,12 @@ final class CallerFront {
             "position", "tagging", "objectMeta", "security-token", "x-oss-process", "callback", "callback-var",
             "versionId", "x-oss-traffic-limit", "symlink", "restore");
 
+    /**
+     * On 127.0.0.1 the S3 route is {@value #LOOPBACK_ROUTE}: an SDK that prefixes it onto the WGOR endpoint host
+     * {@code 0.0.1} (endpoint {@code http://0.0.1:PORT}) reaches {@code 127.0.0.1} with no client setting.
+     */
+    static final String LOOPBACK_ROUTE = "127";
+    private static final String LOOPBACK = "http://127.0.0.1:";
     private final LocalAccessPoint ap;
 
     CallerFront(LocalAccessPoint ap) {
@@ -58,6 +64,15 @@ final class CallerFront {
             throw new PlatformError(404, "NoSuchBucket", "The specified bucket does not exist.");
         }
         boolean head = r.method().equals("HEAD");
+        String process = spec.flavor() == Flavor.OSS && !head && !key.isEmpty() ? r.query().get(ProcessFront.PARAM) : null;
+        Action action = key.isEmpty() ? ("2".equals(r.query().get("list-type")) ? Action.LIST_OBJECTS_V2 : Action.LIST_OBJECTS)
+                : head ? Action.HEAD_OBJECT : Action.GET_OBJECT;
+        if (process == null && !ap.actionsFor(spec).contains(action)) {
+            // As on AWS (and OSS, which transforms GetObject only): not the function's action, so the
+            // supporting access point answers, untransformed.
+            log.pipeline = "";
+            return ap.objects().answer(res, r, log, bucket, key, spec.flavor());
+        }
         if (!key.isEmpty()) {
             checkFeatures(spec, r, head);
         }
@@ -65,21 +80,15 @@ final class CallerFront {
         Events.Caller c = new Events.Caller(requestId, ap.endpoint() + p + userQuery(r), forwardedHeaders(r), keyId, spec,
                 ap.region);
         if (spec.flavor() == Flavor.OSS) {
-            String process = r.query().get(ProcessFront.PARAM);
-            if (process != null && !head && !key.isEmpty()) {
+            if (process != null) {
                 spec = ProcessFront.onRead(spec, process);
                 log.pipeline = spec.pipeline();
                 c = new Events.Caller(c.requestId(), c.url(), c.headers(), c.accessKeyId(), spec, c.region());
             }
-            if (head || key.isEmpty()) {
-                throw new PlatformError(501, "NotImplemented",
-                        "OSS Object FC access points transform GetObject only.");
-            }
             return getObject(res, r, log, spec, c, bucket, key);
         }
         if (key.isEmpty()) {
-            boolean v2 = "2".equals(r.query().get("list-type"));
-            return list(res, log, c, bucket, r, v2);
+            return list(res, log, c, bucket, r, action == Action.LIST_OBJECTS_V2);
         }
         return head ? headObject(res, log, c, bucket, key) : getObject(res, r, log, spec, c, bucket, key);
     }
@@ -117,7 +126,7 @@ final class CallerFront {
         }
         String input = presign(bucket, key, Map.of(), signed);
         Invocations.Pending pending = ap.invocations.open(spec.flavor() == Flavor.OSS
-                ? ap.endpoint().substring("http://".length()) : null);
+                ? ap.endpoint().substring("http://".length()) : ap.endpoint().startsWith(LOOPBACK) ? LOOPBACK_ROUTE : null);
         byte[] event = spec.flavor() == Flavor.S3
                 ? Events.s3("getObjectContext", input, pending.route, pending.token, c)
                 : Events.oss(input, pending.route, pending.token, c);
@@ -251,7 +260,7 @@ final class CallerFront {
     }
 
     private @Nullable AwsCredentials awsSecret(String keyId) {
-        return keyId.equals(ap.credentials.accessKeyId()) ? ap.credentials : null;
+        return ap.awsCredentials(keyId);
     }
 
     /** The signing key id, null for an allowed anonymous request; otherwise 403. */
@@ -274,10 +283,16 @@ final class CallerFront {
                     "The difference between the request time and the current time is too large.");
             case MALFORMED -> throw new PlatformError(400, "AuthorizationHeaderMalformed",
                     "The authorization header is malformed.");
+            case UNSUPPORTED_PAYLOAD -> throw unsupportedPayload();
             case MISMATCH -> throw new PlatformError(403, "SignatureDoesNotMatch",
                     "The request signature we calculated does not match the signature you provided. "
                             + "Check your key and signing method.");
         };
+    }
+
+    static PlatformError unsupportedPayload() {
+        return new PlatformError(400, "InvalidArgument", "x-amz-content-sha256: expected a hex SHA-256 or one of "
+                + new java.util.TreeSet<>(io.transflux.connectors.s3.SignedPayload.FORMS) + ".");
     }
 
     /**
@@ -308,12 +323,21 @@ final class CallerFront {
             }
             return null;
         }
+        if (auth.startsWith("OSS4-HMAC-SHA256")) {
+            throw new PlatformError(400, "InvalidArgument", "Signature version 4 (OSS4-HMAC-SHA256) is not verified on "
+                    + "requests to this local access point; accepted: signature version 1 (Authorization: OSS "
+                    + "<AccessKeyId>:<Signature>, the aliyun-sdk-oss default, SignVersion.V1). WriteGetObjectResponse "
+                    + "accepts V1 and V4.");
+        }
         String resource = ossResource(bucket, key, r);
-        OssCredentials c = new OssCredentials(ap.credentials.accessKeyId(), ap.secret(), null);
-        if (!OssSigner.verifies(r.method(), resource, r.headers(), id -> id.equals(c.accessKeyId()) ? c : null)) {
+        String[] keyId = new String[1];
+        if (!OssSigner.verifies(r.method(), resource, r.headers(), id -> {
+            keyId[0] = id;
+            return ap.ossCredentials(id);
+        })) {
             throw new PlatformError(403, "SignatureDoesNotMatch",
                     "The request signature we calculated does not match the signature you provided.");
         }
-        return c.accessKeyId();
+        return keyId[0];
     }
 }

@@ -43,8 +43,9 @@ import reactor.netty.http.server.HttpServerResponse;
 /**
  * A running local access point (S3 Object Lambda or OSS Object FC emulator) on one HTTP port.
  *
- * <p>Paths it answers: {@code GET/HEAD /{bucket}/{key}} (transformed through the function), {@code GET /{bucket}}
- * (ListObjects / ListObjectsV2 through the function), {@code GET /} (ListBuckets, direct),
+ * <p>Paths it answers: {@code GET/HEAD /{bucket}/{key}} and {@code GET /{bucket}} (ListObjects / ListObjectsV2),
+ * through the function when the access point lists the action ({@link AccessPointSpec#actions()}), else
+ * untransformed from the store, {@code GET /} (ListBuckets, direct),
  * {@code POST /WriteGetObjectResponse} (S3 WGOR, SigV4 {@code s3-object-lambda}),
  * {@code POST /?x-oss-write-get-object-response} (OSS WGOR, V1/V4) and the internal object endpoint
  * {@value #INTERNAL_PREFIX}{@code ...} that presigned input URLs point at. OSS-flavour access points also take
@@ -61,6 +62,7 @@ import reactor.netty.http.server.HttpServerResponse;
  *   <tr><td>anonymous access</td><td>allowed when bound to a loopback address</td></tr>
  *   <tr><td>function timeout</td><td>60 s ({@link #DEFAULT_FUNCTION_TIMEOUT}); then 500 {@code LambdaTimeout}</td></tr>
  *   <tr><td>function</td><td>in-process function core; or an HTTP endpoint ({@link Builder#functionUrl})</td></tr>
+ *   <tr><td>accepted keys</td><td>{@link Builder#credentials}, plus any {@link Builder#alsoAccept} pairs</td></tr>
  * </table>
  */
 public final class LocalAccessPoint implements AutoCloseable {
@@ -84,6 +86,8 @@ public final class LocalAccessPoint implements AutoCloseable {
     final Invocations invocations = new Invocations();
     final AwsCredentials credentials;
     private final String secret;
+    /** Further key pairs clients may sign with (id to secret), e.g. the AWS_* pair serve was started with. */
+    private final Map<String, String> alsoAccepted;
     final String region;
     final String ossRegion;
     final boolean allowAnonymous;
@@ -94,6 +98,7 @@ public final class LocalAccessPoint implements AutoCloseable {
     final Clock clock = Clock.systemUTC();
     final String base;
     final FunctionInvoker invoker;
+    private final boolean external;
     private final DisposableServer server;
     private final CallerFront caller;
     private final WgorIntake wgor;
@@ -107,6 +112,7 @@ public final class LocalAccessPoint implements AutoCloseable {
         this.store = new FileStore(Objects.requireNonNull(b.root, "root"));
         this.credentials = b.credentials;
         this.secret = b.secret;
+        this.alsoAccepted = Map.copyOf(b.alsoAccepted);
         this.region = b.region;
         this.ossRegion = b.ossRegion;
         this.allowAnonymous = b.allowAnonymous != null ? b.allowAnonymous : isLoopback(b.host);
@@ -137,6 +143,7 @@ public final class LocalAccessPoint implements AutoCloseable {
                 .handle(this::handle)
                 .bindNow(Duration.ofSeconds(10));
         this.base = "http://" + hostLiteral(b.host) + ":" + server.port();
+        this.external = b.functionUrl != null;
         if (b.functionUrl != null) {
             this.invoker = FunctionInvoker.remote(b.functionUrl, functionTimeout);
         } else {
@@ -166,6 +173,11 @@ public final class LocalAccessPoint implements AutoCloseable {
         return base;
     }
 
+    /** The SigV4 region presigned input URLs are signed for (any signing region is accepted). */
+    public String region() {
+        return region;
+    }
+
     /** Whether anonymous requests are answered. */
     public boolean allowsAnonymous() {
         return allowAnonymous;
@@ -186,6 +198,32 @@ public final class LocalAccessPoint implements AutoCloseable {
         return secret;
     }
 
+    /** The access key ids clients may sign with: the primary one first. Never the secrets. */
+    public List<String> acceptedKeyIds() {
+        List<String> ids = new ArrayList<>();
+        ids.add(credentials.accessKeyId());
+        alsoAccepted.keySet().stream().sorted().filter(id -> !id.equals(credentials.accessKeyId())).forEach(ids::add);
+        return ids;
+    }
+
+    /** The SigV4 credentials of {@code keyId}, or null when the key is not accepted. */
+    @Nullable AwsCredentials awsCredentials(String keyId) {
+        if (keyId.equals(credentials.accessKeyId())) {
+            return credentials;
+        }
+        String s = alsoAccepted.get(keyId);
+        return s == null ? null : AwsCredentials.of(keyId, s, null);
+    }
+
+    /** The OSS credentials of {@code keyId}, or null when the key is not accepted. */
+    @Nullable OssCredentials ossCredentials(String keyId) {
+        if (keyId.equals(credentials.accessKeyId())) {
+            return new OssCredentials(keyId, secret, null);
+        }
+        String s = alsoAccepted.get(keyId);
+        return s == null ? null : new OssCredentials(keyId, s, null);
+    }
+
     /** The access point for {@code bucket}/{@code key}: the longest configured prefix, else the default one. */
     AccessPointSpec accessPointFor(String bucket, String key) {
         AccessPointSpec best = null;
@@ -195,6 +233,21 @@ public final class LocalAccessPoint implements AutoCloseable {
             }
         }
         return best != null ? best : defaultAccessPoint;
+    }
+
+    /** The actions {@code spec}'s function handles; OSS Object FC transforms GetObject only. */
+    java.util.Set<Action> actionsFor(AccessPointSpec spec) {
+        if (spec.flavor() == Flavor.OSS) {
+            return AccessPointSpec.EXTERNAL_FUNCTION_ACTIONS;
+        }
+        if (spec.actions() != null) {
+            return spec.actions();
+        }
+        return external ? AccessPointSpec.EXTERNAL_FUNCTION_ACTIONS : EnumSet.allOf(Action.class);
+    }
+
+    ObjectEndpoint objects() {
+        return objects;
     }
 
     String newRequestId() {
@@ -292,6 +345,7 @@ public final class LocalAccessPoint implements AutoCloseable {
         private int port = DEFAULT_PORT;
         private AwsCredentials credentials = AwsCredentials.of(DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, null);
         private String secret = DEFAULT_SECRET_ACCESS_KEY;
+        private final Map<String, String> alsoAccepted = new java.util.LinkedHashMap<>();
         private String region = DEFAULT_REGION;
         private String ossRegion = DEFAULT_OSS_REGION;
         private @Nullable Boolean allowAnonymous;
@@ -329,6 +383,18 @@ public final class LocalAccessPoint implements AutoCloseable {
         public Builder credentials(String accessKeyId, String secretAccessKey) {
             this.credentials = AwsCredentials.of(accessKeyId, secretAccessKey, null);
             this.secret = secretAccessKey;
+            return this;
+        }
+
+        /**
+         * Also accepts signatures made with this key pair (clients only: the in-process function and presigned
+         * input URLs use {@link #credentials}).
+         */
+        public Builder alsoAccept(String accessKeyId, String secretAccessKey) {
+            if (accessKeyId.isBlank() || secretAccessKey.isEmpty()) {
+                throw new IllegalArgumentException("alsoAccept: expected a non-empty access key id and secret");
+            }
+            alsoAccepted.put(accessKeyId, secretAccessKey);
             return this;
         }
 

@@ -9,11 +9,13 @@ import java.util.function.Supplier;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.transflux.connectors.ConnectorException;
 import io.transflux.connectors.oss.OssCredentials;
 import io.transflux.connectors.oss.OssSigner;
 import io.transflux.connectors.s3.AwsCredentials;
 import io.transflux.connectors.s3.S3WgorClient;
 import io.transflux.connectors.s3.SigV4Check;
+import io.transflux.connectors.s3.SignedPayload;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -43,6 +45,9 @@ final class WgorIntake {
 
     Mono<Void> s3(HttpServerRequest req, HttpServerResponse res, Request r, AccessLog log) {
         SigV4Check.Verdict v = SigV4Check.verifyHeader(r.method(), r.rawUri(), r.headers(), this::awsSecret, ap.clock);
+        if (v.status() == SigV4Check.Status.UNSUPPORTED_PAYLOAD) {
+            throw CallerFront.unsupportedPayload();
+        }
         if (!v.valid() || !S3WgorClient.SIGNING_NAME.equals(v.service())) {
             throw new PlatformError(403, "SignatureDoesNotMatch", v.valid()
                     ? "The request was not signed for s3-object-lambda."
@@ -71,12 +76,11 @@ final class WgorIntake {
         if (checksums > 1) {
             throw validation("At most one x-amz-fwd-header-x-amz-checksum-* header is allowed.");
         }
-        return handOver(req, res, r, log, token, route, status);
+        return handOver(req, res, r, log, token, route, status, v.payload());
     }
 
     Mono<Void> oss(HttpServerRequest req, HttpServerResponse res, Request r, AccessLog log) {
-        OssCredentials c = new OssCredentials(ap.credentials.accessKeyId(), ap.secret(), null);
-        if (!OssSigner.verifiesWgor(r.headers(), id -> id.equals(c.accessKeyId()) ? c : null)) {
+        if (!OssSigner.verifiesWgor(r.headers(), ap::ossCredentials)) {
             throw new PlatformError(403, "SignatureDoesNotMatch",
                     "The request signature we calculated does not match the signature you provided.");
         }
@@ -85,11 +89,11 @@ final class WgorIntake {
         if (token == null || token.isEmpty() || route == null || route.isEmpty()) {
             throw validation("x-oss-request-route and x-oss-request-token are required.");
         }
-        return handOver(req, res, r, log, token, route, status(r.header("x-oss-fwd-status"), OSS_STATUSES));
+        return handOver(req, res, r, log, token, route, status(r.header("x-oss-fwd-status"), OSS_STATUSES), null);
     }
 
     private Mono<Void> handOver(HttpServerRequest req, HttpServerResponse res, Request r, AccessLog log, String token,
-            String route, int status) {
+            String route, int status, @Nullable SignedPayload payload) {
         Invocations.Pending p = ap.invocations.claim(token, route);
         if (p == null) {
             throw validation("The output token is not valid, has expired or was already used.");
@@ -97,6 +101,9 @@ final class WgorIntake {
         AtomicReference<@Nullable Channel> channel = new AtomicReference<>();
         req.withConnection(conn -> channel.set(conn.channel()));
         Supplier<Map<String, String>> trailers = () -> {
+            if (payload != null && payload.awsChunked()) {
+                return payload.trailers();
+            }
             Channel ch = channel.get();
             Map<String, String> t = ch == null ? null : ch.attr(LocalAccessPoint.TRAILERS).getAndSet(null);
             return t == null ? Map.of() : t;
@@ -111,8 +118,34 @@ final class WgorIntake {
                     log.bytesIn += copy.remaining();
                     return copy;
                 });
+        Map<String, String> headers = new LinkedHashMap<>(r.headers());
+        AtomicReference<@Nullable PlatformError> rejected = new AtomicReference<>();
+        if (payload != null) {
+            body = payload.verify(body).onErrorMap(ConnectorException.class, e -> {
+                PlatformError pe = new PlatformError(e.status(), e.errorCode(), e.getMessage());
+                rejected.set(pe);
+                return pe;
+            });
+            if (payload.awsChunked()) {
+                // The caller gets the decoded object: its length, and no aws-chunked coding.
+                String decoded = headers.remove("x-amz-decoded-content-length");
+                headers.remove("content-length");
+                if (decoded != null) {
+                    headers.put("content-length", decoded);
+                }
+                String coding = headers.remove("content-encoding");
+                if (coding != null) {
+                    String rest = java.util.Arrays.stream(coding.split(",")).map(String::trim)
+                            .filter(c -> !c.equalsIgnoreCase("aws-chunked") && !c.isEmpty())
+                            .collect(java.util.stream.Collectors.joining(","));
+                    if (!rest.isEmpty()) {
+                        headers.put("content-encoding", rest);
+                    }
+                }
+            }
+        }
         Sinks.Empty<Void> done = Sinks.empty();
-        Invocations.Arrival arrival = new Invocations.Arrival(status, new LinkedHashMap<>(r.headers()), body, trailers, done);
+        Invocations.Arrival arrival = new Invocations.Arrival(status, headers, body, trailers, done);
         if (!p.deliver(arrival)) {
             throw validation("The output token is not valid, has expired or was already used.");
         }
@@ -121,8 +154,8 @@ final class WgorIntake {
                     log.status = 200;
                     return res.status(200).header("Content-Length", "0").send().then();
                 }))
-                .onErrorMap(e -> !(e instanceof PlatformError), e -> new PlatformError(500, "InternalError",
-                        "The response could not be delivered to the caller."));
+                .onErrorMap(e -> rejected.get() != null ? rejected.get() : !(e instanceof PlatformError) ? new PlatformError(500,
+                        "InternalError", "The response could not be delivered to the caller.") : e);
     }
 
     private static int status(@Nullable String value, Set<Integer> allowed) {
@@ -145,6 +178,6 @@ final class WgorIntake {
     }
 
     private @Nullable AwsCredentials awsSecret(String keyId) {
-        return keyId.equals(ap.credentials.accessKeyId()) ? ap.credentials : null;
+        return ap.awsCredentials(keyId);
     }
 }

@@ -22,9 +22,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
-import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.auth.aws.internal.signer.CredentialScope;
+import software.amazon.awssdk.http.auth.aws.internal.signer.V4Properties;
+import software.amazon.awssdk.http.auth.aws.internal.signer.V4RequestSigner;
+import software.amazon.awssdk.http.auth.aws.internal.signer.V4RequestSigningResult;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
@@ -52,7 +55,9 @@ public final class SigV4Check {
         /** The request time is more than 15 minutes from now, or the presigned URL expired. */
         EXPIRED,
         /** Recomputed signature differs. */
-        MISMATCH
+        MISMATCH,
+        /** {@code x-amz-content-sha256} is none of the forms {@link SignedPayload} checks (e.g. SigV4a streaming). */
+        UNSUPPORTED_PAYLOAD
     }
 
     /**
@@ -63,7 +68,12 @@ public final class SigV4Check {
      * @param service     the signing name in the credential scope, when parsable
      * @param region      the region in the credential scope, when parsable
      */
-    public record Verdict(Status status, @Nullable String accessKeyId, @Nullable String service, @Nullable String region) {
+    public record Verdict(Status status, @Nullable String accessKeyId, @Nullable String service, @Nullable String region,
+            @Nullable SignedPayload payload) {
+        public Verdict(Status status, @Nullable String accessKeyId, @Nullable String service, @Nullable String region) {
+            this(status, accessKeyId, service, region, null);
+        }
+
         public boolean valid() {
             return status == Status.VALID;
         }
@@ -79,20 +89,21 @@ public final class SigV4Check {
     private static final Set<String> SIGNER_ADDS = Set.of("host", "x-amz-date");
     private static final Set<String> QUERY_AUTH = Set.of("x-amz-algorithm", "x-amz-credential", "x-amz-date",
             "x-amz-expires", "x-amz-signedheaders", "x-amz-signature", "x-amz-security-token");
-    private static final String EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
     private SigV4Check() {
     }
 
     /**
-     * Verifies header authentication ({@code Authorization: AWS4-HMAC-SHA256 ...}) on a request whose body is
-     * empty or declared {@code UNSIGNED-PAYLOAD}.
+     * Verifies header authentication ({@code Authorization: AWS4-HMAC-SHA256 ...}) over the payload hash the
+     * request claims; the body itself is checked against that claim by the returned {@link SignedPayload}.
      *
      * @param method   the HTTP method
      * @param rawUri   path and query exactly as received (still percent-encoded)
      * @param headers  received headers, names lower-case, repeated values joined with {@code ,}
      * @param secrets  the credentials for an access key id, or null when unknown
      * @param clock    now, for the skew check
+     * @return the verdict; when valid, its {@link Verdict#payload()} holds the body to the signed
+     *         {@code x-amz-content-sha256} (a SHA-256, {@code UNSIGNED-PAYLOAD} or an {@code aws-chunked} form)
      */
     public static Verdict verifyHeader(String method, String rawUri, Map<String, String> headers,
             Function<String, @Nullable AwsCredentials> secrets, Clock clock) {
@@ -130,27 +141,36 @@ public final class SigV4Check {
             }
         }
         String payload = headers.get("x-amz-content-sha256");
-        boolean unsigned = payload == null || payload.equals("UNSIGNED-PAYLOAD");
-        if (!unsigned && !payload.equals(EMPTY_SHA256)) {
+        if (payload == null) {
+            payload = SignedPayload.UNSIGNED_PAYLOAD;
+        } else if (!SignedPayload.accepted(payload)) {
+            return new Verdict(Status.UNSUPPORTED_PAYLOAD, keyId, service, region);
+        }
+        List<String> signedNames = List.of(m.group(5).split(";"));
+        for (String name : SIGNER_ADDS) {
+            String value = headers.get(name);
+            if (value != null && signedNames.contains(name)) {
+                req.putHeader(name, value);
+            }
+        }
+        // The public AwsV4HttpSigner hashes a payload it holds; here the body is still arriving, so the
+        // signature is recomputed over the hash the request claims (as S3 does), with the SDK's own request
+        // signer, and SignedPayload then holds the body to that claim as it streams.
+        CredentialScope scope = new CredentialScope(region, service, at);
+        V4RequestSigningResult signed = V4RequestSigner.create(V4Properties.builder()
+                .credentials(identity(c, headers.get("x-amz-security-token")))
+                .credentialScope(scope)
+                .signingClock(Clock.fixed(at, ZoneOffset.UTC))
+                .doubleUrlEncode(false)
+                .normalizePath(false)
+                .build(), payload).sign(req);
+        String signedHeaders = String.join(";", new java.util.TreeSet<>(signedNames));
+        boolean same = constantTimeEquals(signed.getSignature(), m.group(6)) && signedHeaders.equals(m.group(5));
+        if (!same) {
             return new Verdict(Status.MISMATCH, keyId, service, region);
         }
-        SignedRequest signed = AwsV4HttpSigner.create().sign(s -> {
-            s.identity(identity(c, headers.get("x-amz-security-token")))
-                    .request(req.build())
-                    .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)
-                    .putProperty(AwsV4HttpSigner.REGION_NAME, region)
-                    .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, !unsigned)
-                    .putProperty(AwsV4HttpSigner.DOUBLE_URL_ENCODE, false)
-                    .putProperty(AwsV4HttpSigner.NORMALIZE_PATH, false)
-                    .putProperty(AwsV4HttpSigner.SIGNING_CLOCK, Clock.fixed(at, ZoneOffset.UTC));
-            if (!unsigned) {
-                s.payload(ContentStreamProvider.fromByteArray(new byte[0]));
-            }
-        });
-        String expected = signed.request().firstMatchingHeader("Authorization").orElse("");
-        Matcher e = AUTH.matcher(expected);
-        boolean same = e.matches() && constantTimeEquals(e.group(6), m.group(6)) && e.group(5).equals(m.group(5));
-        return new Verdict(same ? Status.VALID : Status.MISMATCH, keyId, service, region);
+        return new Verdict(Status.VALID, keyId, service, region, new SignedPayload(payload, headers.get("x-amz-trailer"),
+                signed.getSigningKey(), signed.getSignature(), scope));
     }
 
     /**
