@@ -112,7 +112,9 @@ final class WgorIntake {
                     return copy;
                 });
         Sinks.Empty<Void> done = Sinks.empty();
-        Invocations.Arrival arrival = new Invocations.Arrival(status, new LinkedHashMap<>(r.headers()), body, trailers, done);
+        Sinks.Empty<Void> answered = Sinks.empty();
+        Invocations.Arrival arrival = new Invocations.Arrival(status, new LinkedHashMap<>(r.headers()), body, trailers, done,
+                answered);
         if (!p.deliver(arrival)) {
             throw validation("The output token is not valid, has expired or was already used.");
         }
@@ -121,6 +123,7 @@ final class WgorIntake {
                     log.status = 200;
                     return res.status(200).header("Content-Length", "0").send().then();
                 }))
+                .doFinally(s -> answered.tryEmitEmpty())
                 .onErrorMap(e -> !(e instanceof PlatformError), e -> new PlatformError(500, "InternalError",
                         "The response could not be delivered to the caller."));
     }
