@@ -107,7 +107,7 @@ final class ObjectEndpoint {
         }
         log.status = status;
         res.status(status).header("Content-Length", Long.toString(length));
-        if (r.method().equals("HEAD")) {
+        if (r.method().equals("HEAD") || length == 0) {
             return res.send().then();
         }
         log.bytesOut = length;

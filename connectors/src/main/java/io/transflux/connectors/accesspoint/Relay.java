@@ -93,12 +93,21 @@ final class Relay {
         Flux<ByteBuffer> bounded = body
                 .takeUntilOther(Mono.delay(Duration.ofNanos(remaining)).doOnNext(x -> late.set(true)))
                 .concatWith(Mono.defer(() -> late.get() ? Mono.error(PlatformError.timeout()) : Mono.empty()));
-        if (r.method().equals("HEAD") || a.status() == 304) {
-            bounded = bounded.filter(b -> false);
+        if (r.method().equals("HEAD") || a.status() == 304 || "0".equals(contentLength)) {
+            // Nothing to stream: the caller has all it needs with the status line, and may close at once (curl
+            // does). So the WGOR is read to its end and answered first, and only then does the caller get its
+            // answer; a body that breaks off or fails its checksum still fails the caller.
+            return bounded.then(Mono.defer(() -> {
+                        a.done().tryEmitEmpty();
+                        return answered(a);
+                    }))
+                    .then(Mono.defer(() -> res.send().then()))
+                    .doOnError(e -> a.done().tryEmitError(e));
         }
+        long declared = contentLength == null ? -1 : parseLength(contentLength);
         // The WGOR is answered 200 once its whole body has passed to the caller's connection, and the caller's
-        // response ends only after that answer: a caller that closes as soon as it has the last byte (curl, on
-        // an empty object at once) cannot turn a delivered object into a failed WGOR.
+        // response ends only after that answer. A caller that goes away once it has every declared byte, before
+        // the WGOR's end was seen, has still been delivered the object.
         Flux<io.netty.buffer.ByteBuf> out = bounded.map(b -> {
                     log.firstByte();
                     log.bytesOut += b.remaining();
@@ -115,7 +124,21 @@ final class Relay {
                     a.done().tryEmitError(e);
                     abort(res);
                 })
-                .doOnCancel(() -> a.done().tryEmitError(new PlatformError(500, "InternalError", "The caller went away.")));
+                .doOnCancel(() -> {
+                    if (declared >= 0 && log.bytesOut == declared) {
+                        a.done().tryEmitEmpty();
+                    } else {
+                        a.done().tryEmitError(new PlatformError(500, "InternalError", "The caller went away."));
+                    }
+                });
+    }
+
+    private static long parseLength(String value) {
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** Waits (bounded) until the WGOR has been answered, emitting nothing. */
