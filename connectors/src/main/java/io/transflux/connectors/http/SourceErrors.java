@@ -100,6 +100,11 @@ final class SourceErrors {
                 || t instanceof SslHandshakeTimeoutException || t instanceof java.util.concurrent.TimeoutException) {
             return new TransientFailure(ErrorCode.SOURCE_TIMEOUT, 0, null, what, cause);
         }
+        TlsFailure tls = TlsFailure.of(t);
+        if (tls != null) {
+            return new SourceException(ErrorCode.SOURCE_TLS_FAILED, 0, tls.code(), "GET " + url.redacted() + " " + when
+                    + ": TLS: " + tls.reason(), cause);
+        }
         if (t instanceof SSLException || t instanceof UnknownHostException) {
             return new SourceException(ErrorCode.SOURCE_UNAVAILABLE, 0, null, what, cause);
         }

@@ -92,6 +92,20 @@ class LocalAccessPointOssProcessTest {
     }
 
     @Test
+    void cropStartingOutsideTheImageIsOss400BadRequest() throws Exception {
+        png(root.resolve("bkt/small.png"), 64, 64);
+        GetObjectRequest get = new GetObjectRequest("bkt", "small.png");
+        get.setProcess("image/crop,x_100");
+        // OSS Custom crop, usage notes: 400 BadRequest, "Advance cut's position is out of image."
+        assertThatThrownBy(() -> oss.getObject(get))
+                .isInstanceOf(OSSException.class)
+                .satisfies(e -> {
+                    assertThat(((OSSException) e).getErrorCode()).isEqualTo("BadRequest");
+                    assertThat(((OSSException) e).getErrorMessage()).contains("Advance cut's position is out of image");
+                });
+    }
+
+    @Test
     void getWithSaveAsIsInvalidArgument() {
         GetObjectRequest get = new GetObjectRequest("bkt", "pic.png");
         get.setProcess("image/resize,w_50|" + new SaveAs("t.png", null));

@@ -95,6 +95,14 @@ class ServeLimitCommitTest {
             assertThat(r.statusCode()).isEqualTo(400);
             assertThat(r.body()).contains("<Code>TransformLimitExceeded</Code>");
         }
+        // The async SDK's toFile once reported success with a truncated file here (issue 12 §4).
+        try (S3AsyncClient s3 = S3AsyncClient.builder().endpointOverride(URI.create(early.endpoint())).forcePathStyle(true)
+                .region(Region.US_EAST_1).credentialsProvider(creds()).build()) {
+            CompletableFuture<?> f = s3.getObject(b -> b.bucket("logs").key("six.log"),
+                    AsyncResponseTransformer.toFile(downloads.resolve("six.log")));
+            assertThatThrownBy(() -> f.get(60, TimeUnit.SECONDS)).hasCauseInstanceOf(S3Exception.class)
+                    .satisfies(e -> assertThat(((S3Exception) e.getCause()).statusCode()).isEqualTo(400));
+        }
         try (S3Client s3 = sync(early)) {
             assertThatThrownBy(() -> s3.getObjectAsBytes(b -> b.bucket("logs").key("six.log")))
                     .isInstanceOf(S3Exception.class)
