@@ -106,6 +106,23 @@ class LocalAccessPointOssProcessTest {
     }
 
     @Test
+    void putWithAKeySegmentOver255BytesIs400SayingWhy() throws Exception {
+        String key = "a/" + "x".repeat(300) + "/b.txt";
+        assertThatThrownBy(() -> oss.putObject("bkt", key, new java.io.ByteArrayInputStream(new byte[] {1})))
+                .isInstanceOf(OSSException.class)
+                .satisfies(e -> {
+                    assertThat(((OSSException) e).getErrorCode()).isEqualTo("InvalidObjectName");
+                    assertThat(((OSSException) e).getErrorMessage()).contains("300 bytes").contains("255");
+                });
+        // A long name that fits is stored, though its temporary file's name is longer than the limit would allow.
+        String fits = "y".repeat(250);
+        oss.putObject("bkt", fits, new java.io.ByteArrayInputStream("ok".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        try (InputStream in = oss.getObject("bkt", fits).getObjectContent()) {
+            assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("ok");
+        }
+    }
+
+    @Test
     void getWithSaveAsIsInvalidArgument() {
         GetObjectRequest get = new GetObjectRequest("bkt", "pic.png");
         get.setProcess("image/resize,w_50|" + new SaveAs("t.png", null));
