@@ -36,8 +36,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "A short subset: gzip and zstd, 16 MiB objects, about three minutes.")
     boolean quick;
 
-    @Option(names = "--root", paramLabel = "DIR", description = "Source tree holding mvnw and benchmarks/ (default: current directory).")
-    Path root = Path.of(".");
+    @Option(names = "--root", paramLabel = "DIR", description = "Source tree holding mvnw and benchmarks/ (default: the "
+            + "tree ./transflux was started from, else the current directory).")
+    @org.jspecify.annotations.Nullable Path root;
 
     @Option(names = "--rebuild", description = "Rebuild the benchmarks jar even when it exists.")
     boolean rebuild;
@@ -48,6 +49,7 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintWriter err = spec().commandLine().getErr();
+        Path root = projectRoot(this.root, System.getProperty(HOME_PROPERTY));
         Path jar = root.resolve(JAR);
         if (rebuild || !Files.isRegularFile(jar)) {
             Path mvnw = root.resolve("mvnw");
@@ -75,6 +77,17 @@ final class BenchCommand implements Callable<Integer> {
             cmd.add("--quick");
         }
         return run(cmd, quick ? 20 : 90) == 0 ? Transflux.EXIT_OK : Transflux.EXIT_FAILURE;
+    }
+
+    /** Set by the {@code ./transflux} launcher to the source tree it lives in. */
+    static final String HOME_PROPERTY = "transflux.home";
+
+    /** {@code --root} if given, else the launcher's tree, else the current directory. */
+    static Path projectRoot(@org.jspecify.annotations.Nullable Path option, @org.jspecify.annotations.Nullable String home) {
+        if (option != null) {
+            return option;
+        }
+        return home != null && !home.isBlank() ? Path.of(home) : Path.of(".");
     }
 
     private int run(List<String> cmd, int minutes) throws IOException, InterruptedException {

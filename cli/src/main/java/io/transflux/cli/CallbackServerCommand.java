@@ -38,7 +38,8 @@ import reactor.core.publisher.Mono;
  */
 @Command(name = "callback-server",
         description = {"Receive OSS upload callbacks and process each uploaded object (e.g. a thumbnail).",
-                "The callback body must carry bucket=${bucket}, object=${object} and etag=${etag}.",
+                // $${...} is picocli's escape: the help shows the OSS callback variables literally.
+                "The callback body must carry bucket=$${bucket}, object=$${object} and etag=$${etag}.",
                 "Store credentials and endpoint as for 'transflux process'."},
         mixinStandardHelpOptions = true)
 final class CallbackServerCommand implements Callable<Integer> {

@@ -66,7 +66,16 @@ final class InvokeCommand implements Callable<Integer> {
         PrintWriter err = spec().commandLine().getErr();
         Map<String, String> env = System.getenv();
         try {
-            byte[] bytes = Files.readAllBytes(event);
+            byte[] bytes;
+            try {
+                bytes = Files.readAllBytes(event);
+            } catch (IOException e) {
+                err.println("error: InvalidEvent: cannot read the event file " + event + ": "
+                        + (Files.isDirectory(event) ? "it is a directory" : Files.exists(event)
+                        ? e.getClass().getSimpleName() : "no such file"));
+                err.flush();
+                return Transflux.EXIT_FAILURE;
+            }
             ObjectLambdaFunction.Builder fb = ObjectLambdaFunction.builder().pipelineFromEnvironment(env)
                     .sourceOpener(HttpSourceOpener.fromEnvironment(env, allowSourceHosts))
                     .payloadPolicy(PayloadPolicy.APPLY);
@@ -83,7 +92,7 @@ final class InvokeCommand implements Callable<Integer> {
             } else {
                 outcome = OssObjectFc.create(fn, OssWgorClient.fromEnvironment(env, OssCredentials.fromEnvironment(env)))
                         .handle(bytes).block(Duration.ofMinutes(10));
-                out.println("{\"statusCode\":" + (outcome == null ? 500 : outcome.status()) + "}");
+                out.println("{\"statusCode\":" + OssObjectFc.replyStatus(outcome) + "}");
             }
             out.flush();
             if (outcome == null) {

@@ -168,4 +168,15 @@ class InvokeCommandTest {
         assertThat(r.stderr()).contains("error: SourceNotAllowed").doesNotContain("CANARY");
         assertThat(wgorHeaders).containsEntry("x-amz-fwd-status", "403");
     }
+
+    @Test
+    void aMalformedOssEventIsAnswered400NotStatusZero(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path ev = java.nio.file.Files.writeString(dir.resolve("event.json"),
+                "{\"getObjectContext\":{\"inputOssUrl\":42}}");
+        Result r = invoke("-Xmx128m", Map.of("ALIBABA_CLOUD_ACCESS_KEY_ID", "LTAItest", "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+                "secret"), "--flavor", "oss", "--event", ev.toString());
+        assertThat(r.stdout().trim()).isEqualTo("{\"statusCode\":400}");
+        assertThat(r.exit()).isEqualTo(1);
+    }
 }

@@ -29,6 +29,16 @@ public enum ErrorCode {
     SOURCE_NOT_ALLOWED("SourceNotAllowed"),
     /** The sink could not store or send the output. */
     SINK_ERROR("SinkError"),
+    /**
+     * A well-formed request that does not fit this object, e.g. {@code image/crop} starting outside the image
+     * (OSS answers 400 {@code BadRequest}); the message names the values and is safe to show.
+     */
+    BAD_REQUEST("BadRequest"),
+    /**
+     * The TLS handshake with the source failed (untrusted issuer, name mismatch, expired): configuration, not
+     * load, so never retried; the kind is in {@link SourceException#sourceErrorCode()} ({@code TlsUntrusted}...).
+     */
+    SOURCE_TLS_FAILED("SourceTlsFailed"),
     /** The request is refused by policy, e.g. {@code redact/detect} found PII ("Document contains PII"): 403. */
     ACCESS_DENIED("AccessDenied"),
     /** A bug or an unexpected runtime failure. */

@@ -13,6 +13,7 @@ public final class SourceException extends PipelineException {
 
     private final int status;
     private final @Nullable String sourceErrorCode;
+    private final java.util.Map<String, String> validators;
 
     public SourceException(ErrorCode code, int status, @Nullable String sourceErrorCode, String message) {
         this(code, status, sourceErrorCode, message, null);
@@ -20,9 +21,21 @@ public final class SourceException extends PipelineException {
 
     public SourceException(ErrorCode code, int status, @Nullable String sourceErrorCode, String message,
             @Nullable Throwable cause) {
+        this(code, status, sourceErrorCode, message, cause, java.util.Map.of());
+    }
+
+    /** With the validators of the answer ({@code ETag}, {@code Last-Modified}), which a 304 must pass on. */
+    public SourceException(ErrorCode code, int status, @Nullable String sourceErrorCode, String message,
+            @Nullable Throwable cause, java.util.Map<String, String> validators) {
         super(code, message, cause);
         this.status = status;
         this.sourceErrorCode = sourceErrorCode;
+        this.validators = java.util.Map.copyOf(validators);
+    }
+
+    /** The source's {@code ETag} and {@code Last-Modified} (by those names) when it answered 304; else empty. */
+    public java.util.Map<String, String> validators() {
+        return validators;
     }
 
     /** The HTTP status of the source's reply, or 0 when no reply arrived. */

@@ -71,6 +71,9 @@ public final class ErrorMapping {
                 return new ErrorReply(403, "SourceNotAllowed", "The source URL is not allowed.");
             case SOURCE_URL_EXPIRED:
                 return new ErrorReply(403, "SourceUrlExpired", "The source URL expired.");
+            case BAD_REQUEST:
+                // Built from numbers by the stage itself (no URL, token or object bytes): shown as is.
+                return new ErrorReply(400, "BadRequest", pe.getMessage());
             case ACCESS_DENIED:
                 // redact/detect: the Comprehend access-control function's answer.
                 return new ErrorReply(403, "AccessDenied", "Document contains PII");
@@ -83,6 +86,11 @@ public final class ErrorMapping {
         int s = se.status();
         String code = se.sourceErrorCode();
         switch (se.code()) {
+            case SOURCE_TLS_FAILED: {
+                // 403 like SourceNotAllowed: the function refuses to talk to that source; no client retries a 4xx.
+                io.transflux.connectors.http.TlsFailure kind = tlsKind(code);
+                return new ErrorReply(403, "Source" + kind.code(), "TLS with the source failed: " + kind.reason() + ".");
+            }
             case SOURCE_NOT_ALLOWED:
                 return new ErrorReply(403, "SourceNotAllowed", "The source URL is not allowed.");
             case SOURCE_URL_EXPIRED:
@@ -106,6 +114,15 @@ public final class ErrorMapping {
 
     private static final java.util.Set<Integer> FORWARDABLE_4XX = java.util.Set.of(400, 401, 403, 404, 405, 409, 411,
             412, 416);
+
+    private static io.transflux.connectors.http.TlsFailure tlsKind(@org.jspecify.annotations.Nullable String code) {
+        for (io.transflux.connectors.http.TlsFailure f : io.transflux.connectors.http.TlsFailure.values()) {
+            if (f.code().equals(code)) {
+                return f;
+            }
+        }
+        return io.transflux.connectors.http.TlsFailure.HANDSHAKE;
+    }
 
     private static String defaultCode(int status) {
         switch (status) {

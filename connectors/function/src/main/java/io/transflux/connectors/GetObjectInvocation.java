@@ -16,10 +16,16 @@ import reactor.core.publisher.Mono;
 
 /**
  * One GetObject invocation of an {@link ObjectLambdaFunction}: per-call state (counters, whether the WGOR
- * began) and the decision tree from source to WGOR. The status is chosen only after the first transformed
- * byte exists ({@code switchOnFirst}), so a pipeline failing before that still gets an error status.
+ * began) and the decision tree from source to WGOR. The status is chosen only once {@link #COMMIT_BYTES} of
+ * transformed output exist or the output ended, so a pipeline failing before that still gets an error status.
  */
 final class GetObjectInvocation {
+
+    /**
+     * Output held before the status is committed (8 MiB): a failure inside it, such as a limit reached early,
+     * is answered with its own status instead of a started 200. Bounded: at most this plus one chunk in memory.
+     */
+    static final long COMMIT_BYTES = 8L * 1024 * 1024;
 
     private final ObjectLambdaFunction fn;
     private final GetObjectRequest req;
@@ -169,7 +175,11 @@ final class GetObjectInvocation {
         Flux<ByteBuffer> observed = ck.observe(body)
                 .doOnNext(b -> bytesOut.addAndGet(b.remaining()))
                 .doOnError(e -> bodyFailed.set(true));
-        return observed.switchOnFirst((sig, rest) -> {
+        // Hold up to COMMIT_BYTES of output before the status goes out: a limit or error inside them still
+        // gets a clean error status; past them, the body is streamed and a failure aborts the WGOR.
+        long[] held = {0};
+        Flux<java.util.List<ByteBuffer>> batches = observed.bufferUntil(b -> (held[0] += b.remaining()) >= COMMIT_BYTES);
+        return batches.switchOnFirst((sig, rest) -> {
             if (sig.isOnError()) {
                 Throwable t = sig.getThrowable();
                 bodyFailed.set(false);
@@ -177,7 +187,7 @@ final class GetObjectInvocation {
             }
             status = st;
             wgorStarted.set(true);
-            return writer.write(head.body(rest).build());
+            return writer.write(head.body(rest.concatMapIterable(l -> l)).build());
         }).then();
     }
 
@@ -187,8 +197,15 @@ final class GetObjectInvocation {
         if (r.code() != null) {
             b.error(r.code(), r.message() == null ? "" : r.message());
         }
-        if (reactor.core.Exceptions.unwrap(e) instanceof RangeRequest.RangeNotSatisfiable rn && rn.total().isPresent()) {
+        Throwable cause = reactor.core.Exceptions.unwrap(e);
+        if (cause instanceof RangeRequest.RangeNotSatisfiable rn && rn.total().isPresent()) {
             b.contentRange("bytes */" + rn.total().getAsLong());
+        }
+        if (r.status() == 304 && cause instanceof io.transflux.pipeline.SourceException se) {
+            // RFC 9110 §15.4.5: a 304 carries the validators a 200 would have.
+            b.metadata(ObjectMetadata.builder().eTag(se.validators().get("ETag"))
+                    .lastModified(io.transflux.connectors.http.HttpDate.parse(se.validators().get("Last-Modified")))
+                    .build());
         }
         wgorStarted.set(true);
         status = r.status();

@@ -28,8 +28,9 @@ import reactor.core.publisher.Mono;
  * <p>A GetObject invocation: open the source (without the caller's Range), apply the {@link Pipeline},
  * apply Range or partNumber to the transformed bytes, stream the result to the platform's
  * {@link ResponseWriter}, and report an {@link InvocationOutcome}. Every cheap check happens before the
- * first byte, and the status is only chosen once the first transformed byte exists, so a pipeline that
- * fails early still gets a clean error status; a failure after that aborts the WGOR request.
+ * first byte, and the status is only chosen once 8 MiB of transformed output exist (or the output ended),
+ * so a pipeline that fails within them, a limit included, still gets a clean error status; a failure after
+ * that aborts the WGOR request.
  *
  * <table>
  *   <caption>Settings and defaults</caption>

@@ -101,8 +101,14 @@ public final class WgorTransport {
                 })
                 .responseSingle((res, bytes) -> bytes.asString().defaultIfEmpty("")
                         .map(s -> new Answer(res.status().code(), s.length() > 2048 ? s.substring(0, 2048) : s)))
-                .onErrorMap(e -> !(e instanceof PipelineException), e -> new ConnectorException(500, "InternalError",
-                        "WriteGetObjectResponse request failed: " + e.getClass().getSimpleName()));
+                .onErrorMap(e -> !(e instanceof PipelineException), e -> {
+                    io.transflux.connectors.http.TlsFailure tls = io.transflux.connectors.http.TlsFailure.of(e);
+                    return tls != null
+                            ? new ConnectorException(500, "Wgor" + tls.code(),
+                                    "WriteGetObjectResponse TLS failed: " + tls.reason())
+                            : new ConnectorException(500, "InternalError",
+                                    "WriteGetObjectResponse request failed: " + e.getClass().getSimpleName());
+                });
     }
 
     private static ByteBuf wrap(ByteBuffer b) {

@@ -15,7 +15,7 @@ import io.transflux.pipeline.StageSpec;
  *   <caption>Parameters (every stage)</caption>
  *   <tr><th>Parameter</th><th>Default</th><th>Meaning</th></tr>
  *   <tr><td>{@code out_<bytes>}</td><td>{@code Limits.maxOutputBytes()} (1 GiB)</td><td>most bytes the stage may produce</td></tr>
- *   <tr><td>{@code ratio_<n>}</td><td>100</td><td>most output bytes per input byte, checked once 1 MiB is out; 0 disables</td></tr>
+ *   <tr><td>{@code ratio_<n>}</td><td>100000</td><td>most output bytes per input byte, checked once 1 MiB is out; 0 disables</td></tr>
  *   <tr><td>{@code members_<n>}</td><td>10 000</td><td>most gzip members, zstd frames (skippable included), bzip2 or snappy streams, ZIP entries seen</td></tr>
  *   <tr><td>{@code chunk_<bytes>}</td><td>{@code Limits.maxChunkBytes()} (64 KiB)</td><td>largest buffer emitted (512 B .. 8 MiB)</td></tr>
  *   <tr><td>{@code idle_<seconds>}</td><td>10</td><td>no-progress watchdog: fail when no output buffer was emitted for this long while downstream demand was outstanding (a subscriber that stops requesting never trips it); 0 disables</td></tr>

@@ -153,8 +153,10 @@ final class ImageGeometry {
         long x = (long) ox + c.x();
         long y = (long) oy + c.y();
         if (x >= src.width() || y >= src.height()) {
-            throw new PipelineSpecException("stage image/crop: position is out of image: start (" + x + ", " + y
-                    + "), expected inside the " + src + " image");
+            // OSS: 400 BadRequest "Advance cut's position is out of image." (Custom crop, usage notes).
+            throw new io.transflux.pipeline.PipelineException(io.transflux.pipeline.ErrorCode.BAD_REQUEST,
+                    "Advance cut's position is out of image: start (" + x + ", " + y + "), expected inside the " + src
+                            + " image");
         }
         int w = (int) Math.min(cw, src.width() - x);
         int h = (int) Math.min(ch, src.height() - y);

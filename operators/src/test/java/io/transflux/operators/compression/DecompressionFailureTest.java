@@ -273,10 +273,14 @@ class DecompressionFailureTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("bombs")
-    void bombStopsAtTheRatioCapByDefault(String stage, Flux<ByteBuffer> bomb) {
-        assertThatThrownBy(() -> decode(stage, bomb, ObjectMetadata.empty()))
+    void bombStopsAtADefaultLimit(String stage, Flux<ByteBuffer> bomb) {
+        // gzip and zstd cannot pass the default ratio cap (docs/limits.md): the 1 GiB output cap stops them;
+        // bzip2's ratio is unbounded and its bomb trips the ratio cap first.
+        Operator op = Pipeline.parse(stage).operators().get(0);
+        assertThatThrownBy(() -> op.apply(ObjectStream.of(bomb)).content().reduce(0L, (n, b) -> n + b.remaining())
+                .block(Duration.ofSeconds(60)))
                 .isInstanceOfSatisfying(LimitExceededException.class,
-                        e -> assertThat(e.limitName()).isEqualTo("maxRatio"));
+                        e -> assertThat(e.limitName()).isEqualTo(stage.contains("bzip2") ? "maxRatio" : "maxOutputBytes"));
     }
 
     @ParameterizedTest(name = "{0}")

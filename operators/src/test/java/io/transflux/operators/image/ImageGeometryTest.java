@@ -10,7 +10,6 @@ import io.transflux.operators.image.ImageAction.ResizeMode;
 import io.transflux.operators.image.ImageGeometry.Placement;
 import io.transflux.operators.image.ImageGeometry.Rect;
 import io.transflux.operators.image.ImageGeometry.Size;
-import io.transflux.pipeline.PipelineSpecException;
 import io.transflux.pipeline.StageSpec;
 
 import org.junit.jupiter.api.Test;
@@ -114,8 +113,9 @@ class ImageGeometryTest {
     @Test
     void cropStartingOutsideTheImageFailsLikeOss() {
         assertThatThrownBy(() -> ImageGeometry.crop(new Size(400, 267), new Crop(10, 10, 400, 0, Gravity.NW)))
-                .isInstanceOf(PipelineSpecException.class)
-                .hasMessageContaining("position is out of image")
+                .isInstanceOfSatisfying(io.transflux.pipeline.PipelineException.class,
+                        e -> assertThat(e.code()).isEqualTo(io.transflux.pipeline.ErrorCode.BAD_REQUEST))
+                .hasMessageContaining("Advance cut's position is out of image")
                 .hasMessageContaining("400x267");
     }
 

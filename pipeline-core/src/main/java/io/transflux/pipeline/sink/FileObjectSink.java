@@ -59,7 +59,10 @@ public final class FileObjectSink implements ObjectSink {
                 tmp -> drain(stream, tmp.channel).map(n -> new SinkResult(n, t.toString())),
                 tmp -> Mono.fromRunnable(tmp::commit).subscribeOn(Schedulers.boundedElastic()),
                 (tmp, err) -> Mono.fromRunnable(tmp::abort).subscribeOn(Schedulers.boundedElastic()),
-                tmp -> Mono.fromRunnable(tmp::abort).subscribeOn(Schedulers.boundedElastic()));
+                tmp -> Mono.fromRunnable(tmp::abort).subscribeOn(Schedulers.boundedElastic()))
+                // usingWhen wraps a failed commit in its own RuntimeException: surface the SinkException.
+                .onErrorMap(e -> !(e instanceof SinkException) && e.getCause() instanceof SinkException,
+                        Throwable::getCause);
     }
 
     private static Mono<Long> drain(ObjectStream stream, WritableByteChannel ch) {
@@ -97,10 +100,18 @@ public final class FileObjectSink implements ObjectSink {
             this.channel = channel;
         }
 
+        /** Temporary names keep at most this much of the target's name, so a long name still fits the limit. */
+        static final int NAME_PREFIX_CHARS = 64;
+
         static Temp open(Path target) {
             Path dir = target.toAbsolutePath().getParent();
+            if (Files.isDirectory(target)) {
+                throw new SinkException("the output " + target + " is an existing directory; expected a file path", null);
+            }
+            String name = target.getFileName().toString();
             try {
-                Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".transflux-tmp");
+                Path tmp = Files.createTempFile(dir, "." + name.substring(0, Math.min(name.length(), NAME_PREFIX_CHARS))
+                        + ".", ".transflux-tmp");
                 return new Temp(tmp, target, FileChannel.open(tmp, StandardOpenOption.WRITE,
                         StandardOpenOption.TRUNCATE_EXISTING));
             } catch (IOException e) {

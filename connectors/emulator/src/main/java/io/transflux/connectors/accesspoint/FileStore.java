@@ -82,6 +82,7 @@ final class FileStore {
         if (dir == null) {
             throw new PlatformError(404, "NoSuchBucket", "The specified bucket does not exist.");
         }
+        checkSegments(key);
         Path f = dir.resolve(key).normalize();
         if (!validKey(key) || key.endsWith("/") || key.endsWith(TEMP_SUFFIX) || !f.startsWith(dir)
                 || Files.isDirectory(f)) {
@@ -89,6 +90,24 @@ final class FileStore {
         }
         Files.createDirectories(f.getParent());
         return f;
+    }
+
+    /** The most bytes a file name may have on the file systems the store runs on (ext4, APFS, NTFS in UTF-16). */
+    static final int MAX_SEGMENT_BYTES = 255;
+
+    /**
+     * 400 {@code InvalidObjectName} (OSS's code; writes are OSS-flavour) when a path segment of {@code key} is longer than a file name may be here:
+     * S3 allows any segment up to the 1024-byte key, but this store keeps each segment as a file or folder name.
+     */
+    static void checkSegments(String key) {
+        for (String seg : key.split("/", -1)) {
+            int n = seg.getBytes(StandardCharsets.UTF_8).length;
+            if (n > MAX_SEGMENT_BYTES) {
+                throw new PlatformError(400, "InvalidObjectName", "A path segment of the key has " + n
+                        + " bytes; the local store keeps each segment as a file name of at most " + MAX_SEGMENT_BYTES
+                        + " bytes.");
+            }
+        }
     }
 
     private static boolean validKey(String key) {
@@ -140,7 +159,10 @@ final class FileStore {
     /**
      * A ListObjects (v1) or ListObjectsV2 result document for {@code bucket} with the S3 query parameters
      * {@code q} (prefix, delimiter, max-keys, marker / continuation-token / start-after, encoding-type,
-     * fetch-owner ignored).
+     * fetch-owner). As on S3: a page that ends on a common prefix names that prefix as its NextMarker or
+     * continuation token, and a marker at or inside a common prefix skips the whole prefix, so every prefix is
+     * listed once and IsTruncated is true only when something follows; {@code max-keys=0} is an empty,
+     * untruncated page; v1 lists each key's Owner, v2 only with {@code fetch-owner=true}.
      */
     String list(String bucket, Path dir, Map<String, String> q, boolean v2) throws IOException {
         String prefix = q.getOrDefault("prefix", "");
@@ -154,10 +176,11 @@ final class FileStore {
             }
         }
         boolean url = "url".equals(q.get("encoding-type"));
+        boolean owner = !v2 || "true".equals(q.get("fetch-owner"));
         String after = v2 ? q.getOrDefault("start-after", "") : q.getOrDefault("marker", "");
         String token = q.get("continuation-token");
         if (v2 && token != null) {
-            after = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+            after = decodeToken(token);
         }
         TreeSet<String> keys = new TreeSet<>();
         try (Stream<Path> s = Files.walk(dir)) {
@@ -169,7 +192,7 @@ final class FileStore {
         int count = 0;
         String last = null;
         boolean truncated = false;
-        for (String key : keys.tailSet(after, false)) {
+        for (String key : maxKeys == 0 ? new TreeSet<String>() : keys.tailSet(after, false)) {
             if (!key.startsWith(prefix)) {
                 continue;
             }
@@ -178,7 +201,8 @@ final class FileStore {
                 int i = key.indexOf(delimiter, prefix.length());
                 if (i >= 0) {
                     cp = key.substring(0, i + delimiter.length());
-                    if (common.contains(cp)) {
+                    // Listed on this page, or on an earlier one that ended on this prefix (or a key inside it).
+                    if (common.contains(cp) || cp.compareTo(after) <= 0) {
                         continue;
                     }
                 }
@@ -188,11 +212,12 @@ final class FileStore {
                 break;
             }
             count++;
-            last = key;
             if (cp != null) {
                 common.add(cp);
+                last = cp;
                 continue;
             }
+            last = key;
             Entry e = object(bucket, key);
             if (e == null) {
                 continue;
@@ -200,7 +225,8 @@ final class FileStore {
             contents.append("<Contents><Key>").append(enc(key, url)).append("</Key><LastModified>")
                     .append(ISO.format(e.lastModified())).append("</LastModified><ETag>")
                     .append(PlatformError.escape(e.etag())).append("</ETag><Size>").append(e.size())
-                    .append("</Size><StorageClass>STANDARD</StorageClass></Contents>");
+                    .append("</Size><StorageClass>STANDARD</StorageClass>").append(owner ? OWNER : "")
+                    .append("</Contents>");
         }
         StringBuilder x = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
                 .append("<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">")
@@ -240,10 +266,23 @@ final class FileStore {
         return x.append("</ListBucketResult>\n").toString();
     }
 
+    /** The one owner of everything in the store, as ListBuckets and ListObjects name it. */
+    static final String OWNER = "<Owner><ID>local</ID><DisplayName>local</DisplayName></Owner>";
+
+    /** The key a continuation token names; 400 {@code InvalidArgument} for one this store did not make. */
+    static String decodeToken(String token) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Base64.getUrlDecoder()
+                    .decode(token))).toString();
+        } catch (IllegalArgumentException | java.nio.charset.CharacterCodingException e) {
+            throw new PlatformError(400, "InvalidArgument", "The continuation token provided is incorrect");
+        }
+    }
+
     String listBuckets() throws IOException {
         StringBuilder x = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
                 .append("<ListAllMyBucketsResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">")
-                .append("<Owner><ID>local</ID><DisplayName>local</DisplayName></Owner><Buckets>");
+                .append(OWNER).append("<Buckets>");
         for (String b : buckets()) {
             Instant t = Files.getLastModifiedTime(root.resolve(b)).toInstant();
             x.append("<Bucket><Name>").append(b).append("</Name><CreationDate>").append(ISO.format(t))

@@ -22,9 +22,13 @@ final class Invocations {
     private static final SecureRandom RANDOM = new SecureRandom();
     private final Map<String, Pending> byToken = new ConcurrentHashMap<>();
 
-    /** What a WGOR request handed over: validated status and headers (lower-case names), and its streaming body. */
+    /**
+     * What a WGOR request handed over: validated status and headers (lower-case names), and its streaming body;
+     * {@code done} is signalled by the caller's side (body delivered or failed), {@code answered} by the WGOR's
+     * side once its own response is written.
+     */
     record Arrival(int status, Map<String, String> headers, Flux<ByteBuffer> body,
-            Supplier<Map<String, String>> trailers, Sinks.Empty<Void> done) {
+            Supplier<Map<String, String>> trailers, Sinks.Empty<Void> done, Sinks.Empty<Void> answered) {
 
         @Nullable String header(String name) {
             return headers.get(name);

@@ -255,7 +255,16 @@ public final class LocalAccessPoint implements AutoCloseable {
     }
 
     private Publisher<Void> handle(HttpServerRequest req, HttpServerResponse res) {
-        Request r = Request.of(req);
+        Request r;
+        try {
+            r = Request.of(req);
+        } catch (IllegalArgumentException e) {
+            // A malformed percent-escape (GET /logs/%zz): S3 answers 400 InvalidURI; logged without the URI.
+            Request bare = new Request(req.method().name(), "/", "/", "/", Map.of(), Map.of(), Map.of());
+            AccessLog log = new AccessLog(bare.method(), "(invalid URI)");
+            return error(res, bare, log, new PlatformError(400, "InvalidURI", "Couldn't parse the specified URI."))
+                    .doFinally(s -> log.emit(accessLog));
+        }
         AccessLog log = new AccessLog(r.method(), r.path().startsWith(INTERNAL_PREFIX) ? "(internal)" + r.path()
                 .substring(INTERNAL_PREFIX.length() - 1) : r.path());
         Mono<Void> m;

@@ -8,6 +8,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.netty.buffer.Unpooled;
+import io.transflux.connectors.http.HttpDate;
 import io.transflux.connectors.s3.SigV4Check;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -16,7 +17,8 @@ import reactor.netty.http.server.HttpServerResponse;
 /**
  * The internal object endpoint the presigned input URLs point at: {@code GET/HEAD
  * {@value LocalAccessPoint#INTERNAL_PREFIX}{bucket}/{key}} serves the stored file (one {@code bytes} range,
- * {@code If-Match}, {@code If-None-Match}) and {@code GET {@value LocalAccessPoint#INTERNAL_PREFIX}{bucket}}
+ * {@code If-Match}, {@code If-None-Match}, {@code If-Modified-Since}, {@code If-Unmodified-Since}; a 304 carries
+ * ETag and Last-Modified) and {@code GET {@value LocalAccessPoint#INTERNAL_PREFIX}{bucket}}
  * lists. Every request must carry a valid, unexpired SigV4 query signature made by this server, including the
  * headers it signed; otherwise 403.
  */
@@ -93,14 +95,13 @@ final class ObjectEndpoint {
         if (e == null) {
             throw new PlatformError(404, "NoSuchKey", "The specified key does not exist.");
         }
-        String ifMatch = r.header("if-match");
-        if (ifMatch != null && !ifMatch.equals("*") && !ifMatch.equals(e.etag())) {
-            throw new PlatformError(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold");
-        }
-        String ifNone = r.header("if-none-match");
         res.header("ETag", e.etag()).header("Last-Modified", FileStore.lastModified(e.lastModified()))
                 .header("Content-Type", FileStore.contentType(key)).header("Accept-Ranges", "bytes");
-        if (ifNone != null && (ifNone.equals("*") || ifNone.equals(e.etag()))) {
+        int precondition = precondition(r, e);
+        if (precondition == 412) {
+            throw new PlatformError(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold");
+        }
+        if (precondition == 304) {
             log.status = 304;
             return res.status(304).send().then();
         }
@@ -131,12 +132,55 @@ final class ObjectEndpoint {
         }
         log.status = status;
         res.status(status).header("Content-Length", Long.toString(length));
-        if (r.method().equals("HEAD")) {
+        if (r.method().equals("HEAD") || length == 0) {
             return res.send().then();
         }
         log.bytesOut = length;
         log.firstByte();
         return res.sendFile(e.file(), start, length).then();
+    }
+
+    /**
+     * The preconditions in RFC 9110 §13.2.2's order: If-Match, else If-Unmodified-Since (412 when false); then
+     * If-None-Match, else If-Modified-Since (304 when false); 0 when the request goes on. Dates compare at the
+     * one-second precision of Last-Modified; an unparsable date is ignored.
+     */
+    static int precondition(Request r, FileStore.Entry e) {
+        long modified = e.lastModified().getEpochSecond();
+        String ifMatch = r.header("if-match");
+        if (ifMatch != null) {
+            if (!matches(ifMatch, e.etag(), false)) {
+                return 412;
+            }
+        } else {
+            java.time.Instant since = HttpDate.parse(r.header("if-unmodified-since"));
+            if (since != null && modified > since.getEpochSecond()) {
+                return 412;
+            }
+        }
+        String ifNone = r.header("if-none-match");
+        if (ifNone != null) {
+            if (matches(ifNone, e.etag(), true)) {
+                return 304;
+            }
+        } else {
+            java.time.Instant since = HttpDate.parse(r.header("if-modified-since"));
+            if (since != null && modified <= since.getEpochSecond()) {
+                return 304;
+            }
+        }
+        return 0;
+    }
+
+    /** Whether an entity-tag list names {@code etag} (or is {@code *}); If-None-Match compares weakly. */
+    private static boolean matches(String list, String etag, boolean weak) {
+        for (String t : list.split(",")) {
+            String tag = t.trim();
+            if (tag.equals("*") || tag.equals(etag) || (weak && tag.startsWith("W/") && tag.substring(2).equals(etag))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private io.transflux.connectors.s3.@org.jspecify.annotations.Nullable AwsCredentials secret(String keyId) {

@@ -26,6 +26,9 @@ import reactor.netty.http.server.HttpServerResponse;
  */
 final class Relay {
 
+    /** How long the caller's response waits for the WGOR's answer to be written before ending anyway. */
+    private static final Duration ANSWER_WAIT = Duration.ofSeconds(5);
+
     private Relay() {
     }
 
@@ -37,6 +40,23 @@ final class Relay {
         String id = ap.newRequestId();
         log.status = a.status();
         res.status(a.status()).header(flavor == Flavor.S3 ? "x-amz-request-id" : "x-oss-request-id", id);
+        String checksumName = null;
+        for (Map.Entry<String, String> e : a.headers().entrySet()) {
+            String k = e.getKey();
+            if (k.startsWith(fwd)) {
+                String name = k.substring(fwd.length());
+                if (errorCode != null && name.equalsIgnoreCase("content-type")) {
+                    continue;
+                }
+                // An error keeps what describes it, such as a 416's Content-Range: bytes */<length>.
+                res.header(name, e.getValue());
+                if (name.startsWith("x-amz-checksum-")) {
+                    checksumName = name;
+                }
+            } else if (k.startsWith(meta) && errorCode == null) {
+                res.header(k, e.getValue());
+            }
+        }
         if (errorCode != null) {
             String msg = a.headers().getOrDefault("x-amz-fwd-error-message", "");
             return drain(a).then(Mono.defer(() -> {
@@ -45,22 +65,10 @@ final class Relay {
                         + "</RequestId></Error>\n").getBytes(StandardCharsets.UTF_8);
                 log.bytesOut = xml.length;
                 log.firstByte();
+                a.done().tryEmitEmpty();
                 return res.header("Content-Type", "application/xml").header("Content-Length", Integer.toString(xml.length))
-                        .send(Mono.just(Unpooled.wrappedBuffer(xml))).then();
-            })).doOnSuccess(v -> a.done().tryEmitEmpty()).doOnError(e -> a.done().tryEmitError(e));
-        }
-        String checksumName = null;
-        for (Map.Entry<String, String> e : a.headers().entrySet()) {
-            String k = e.getKey();
-            if (k.startsWith(fwd)) {
-                String name = k.substring(fwd.length());
-                res.header(name, e.getValue());
-                if (name.startsWith("x-amz-checksum-")) {
-                    checksumName = name;
-                }
-            } else if (k.startsWith(meta)) {
-                res.header(k, e.getValue());
-            }
+                        .send(Mono.just(Unpooled.wrappedBuffer(xml)).concatWith(answered(a))).then();
+            })).doOnError(e -> a.done().tryEmitError(e));
         }
         String contentLength = a.header("content-length");
         boolean errorBody = flavor == Flavor.OSS && a.status() >= 300;
@@ -85,21 +93,72 @@ final class Relay {
         Flux<ByteBuffer> bounded = body
                 .takeUntilOther(Mono.delay(Duration.ofNanos(remaining)).doOnNext(x -> late.set(true)))
                 .concatWith(Mono.defer(() -> late.get() ? Mono.error(PlatformError.timeout()) : Mono.empty()));
-        if (r.method().equals("HEAD") || a.status() == 304) {
-            bounded = bounded.filter(b -> false);
+        if (r.method().equals("HEAD") || a.status() == 304 || "0".equals(contentLength)) {
+            // Nothing to stream: the caller has all it needs with the status line, and may close at once (curl
+            // does). So the WGOR is read to its end and answered first, and only then does the caller get its
+            // answer; a body that breaks off or fails its checksum still fails the caller.
+            return bounded.then(Mono.defer(() -> {
+                        a.done().tryEmitEmpty();
+                        return answered(a);
+                    }))
+                    .then(Mono.defer(() -> res.send().then()))
+                    .doOnError(e -> a.done().tryEmitError(e));
         }
-        return res.send(bounded.map(b -> {
+        long declared = contentLength == null ? -1 : parseLength(contentLength);
+        // The WGOR is answered 200 once its whole body has passed to the caller's connection, and the caller's
+        // response ends only after that answer. A caller that goes away once it has every declared byte, before
+        // the WGOR's end was seen, has still been delivered the object.
+        Flux<io.netty.buffer.ByteBuf> out = bounded.map(b -> {
                     log.firstByte();
                     log.bytesOut += b.remaining();
                     return Unpooled.wrappedBuffer(b);
-                }))
+                })
+                .concatWith(Mono.defer(() -> {
+                    a.done().tryEmitEmpty();
+                    return answered(a);
+                }));
+        return res.send(out)
                 .then()
-                .doOnSuccess(v -> a.done().tryEmitEmpty())
                 .doOnError(e -> {
                     LocalAccessPoint.logDebug("caller response aborted: " + e.getClass().getSimpleName());
                     a.done().tryEmitError(e);
+                    abort(res);
                 })
-                .doOnCancel(() -> a.done().tryEmitError(new PlatformError(500, "InternalError", "The caller went away.")));
+                .doOnCancel(() -> {
+                    if (declared >= 0 && log.bytesOut == declared) {
+                        a.done().tryEmitEmpty();
+                    } else {
+                        a.done().tryEmitError(new PlatformError(500, "InternalError", "The caller went away."));
+                    }
+                });
+    }
+
+    private static long parseLength(String value) {
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** Waits (bounded) until the WGOR has been answered, emitting nothing. */
+    private static <T> Mono<T> answered(Invocations.Arrival a) {
+        return a.answered().asMono().timeout(ANSWER_WAIT, Mono.empty()).then(Mono.empty());
+    }
+
+    /**
+     * Resets the caller's connection after a failure once the status is out: with a declared length the
+     * client sees it unmet, and a chunked body ends without its last chunk, which some clients (the async
+     * SDK's {@code toFile}) would otherwise take for the end of a complete body.
+     */
+    private static void abort(HttpServerResponse res) {
+        if (!res.hasSentHeaders()) {
+            return;
+        }
+        res.withConnection(c -> {
+            c.channel().config().setOption(io.netty.channel.ChannelOption.SO_LINGER, 0);
+            c.channel().close();
+        });
     }
 
     /** The body, failing before its end unless its checksum equals the forwarded header or trailer value. */

@@ -145,7 +145,8 @@ final class WgorIntake {
             }
         }
         Sinks.Empty<Void> done = Sinks.empty();
-        Invocations.Arrival arrival = new Invocations.Arrival(status, headers, body, trailers, done);
+        Sinks.Empty<Void> answered = Sinks.empty();
+        Invocations.Arrival arrival = new Invocations.Arrival(status, headers, body, trailers, done, answered);
         if (!p.deliver(arrival)) {
             throw validation("The output token is not valid, has expired or was already used.");
         }
@@ -154,6 +155,7 @@ final class WgorIntake {
                     log.status = 200;
                     return res.status(200).header("Content-Length", "0").send().then();
                 }))
+                .doFinally(s -> answered.tryEmitEmpty())
                 .onErrorMap(e -> rejected.get() != null ? rejected.get() : !(e instanceof PlatformError) ? new PlatformError(500,
                         "InternalError", "The response could not be delivered to the caller.") : e);
     }

@@ -92,6 +92,37 @@ class LocalAccessPointOssProcessTest {
     }
 
     @Test
+    void cropStartingOutsideTheImageIsOss400BadRequest() throws Exception {
+        png(root.resolve("bkt/small.png"), 64, 64);
+        GetObjectRequest get = new GetObjectRequest("bkt", "small.png");
+        get.setProcess("image/crop,x_100");
+        // OSS Custom crop, usage notes: 400 BadRequest, "Advance cut's position is out of image."
+        assertThatThrownBy(() -> oss.getObject(get))
+                .isInstanceOf(OSSException.class)
+                .satisfies(e -> {
+                    assertThat(((OSSException) e).getErrorCode()).isEqualTo("BadRequest");
+                    assertThat(((OSSException) e).getErrorMessage()).contains("Advance cut's position is out of image");
+                });
+    }
+
+    @Test
+    void putWithAKeySegmentOver255BytesIs400SayingWhy() throws Exception {
+        String key = "a/" + "x".repeat(300) + "/b.txt";
+        assertThatThrownBy(() -> oss.putObject("bkt", key, new java.io.ByteArrayInputStream(new byte[] {1})))
+                .isInstanceOf(OSSException.class)
+                .satisfies(e -> {
+                    assertThat(((OSSException) e).getErrorCode()).isEqualTo("InvalidObjectName");
+                    assertThat(((OSSException) e).getErrorMessage()).contains("300 bytes").contains("255");
+                });
+        // A long name that fits is stored, though its temporary file's name is longer than the limit would allow.
+        String fits = "y".repeat(250);
+        oss.putObject("bkt", fits, new java.io.ByteArrayInputStream("ok".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        try (InputStream in = oss.getObject("bkt", fits).getObjectContent()) {
+            assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("ok");
+        }
+    }
+
+    @Test
     void getWithSaveAsIsInvalidArgument() {
         GetObjectRequest get = new GetObjectRequest("bkt", "pic.png");
         get.setProcess("image/resize,w_50|" + new SaveAs("t.png", null));

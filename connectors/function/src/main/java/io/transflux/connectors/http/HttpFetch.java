@@ -113,6 +113,9 @@ final class HttpFetch {
         if (status < 200 || status >= 300) {
             if (status >= 300 && status < 400) {
                 conn.dispose();
+                if (status == 304) {
+                    return Mono.error(SourceErrors.notModified(res.responseHeaders(), resuming, url));
+                }
                 return Mono.error(SourceErrors.forStatus(status, null, resuming, url));
             }
             return errorCode(conn).map(Optional::of).defaultIfEmpty(Optional.empty())

@@ -61,6 +61,19 @@ final class SourceErrors {
         return new SourceException(ErrorCode.SOURCE_ERROR, status, sourceCode, what);
     }
 
+    /** A 304, keeping the validators the caller's 304 must carry (RFC 9110 §15.4.5). */
+    static SourceException notModified(io.netty.handler.codec.http.HttpHeaders h, boolean resuming, SourceUrl url) {
+        java.util.Map<String, String> v = new java.util.LinkedHashMap<>();
+        for (String name : new String[] {"ETag", "Last-Modified"}) {
+            String value = h.get(name);
+            if (value != null) {
+                v.put(name, value);
+            }
+        }
+        return new SourceException(ErrorCode.SOURCE_ERROR, 304, null, "GET " + url.redacted() + (resuming ? " (resume)"
+                : "") + ": status 304", null, v);
+    }
+
     /**
      * Maps a transport failure. A {@link SourceException} anywhere in the chain (the address guard
      * raises one at connect time) is returned as is.
@@ -86,6 +99,11 @@ final class SourceErrors {
         if (t instanceof ReadTimeoutException || t instanceof ConnectTimeoutException
                 || t instanceof SslHandshakeTimeoutException || t instanceof java.util.concurrent.TimeoutException) {
             return new TransientFailure(ErrorCode.SOURCE_TIMEOUT, 0, null, what, cause);
+        }
+        TlsFailure tls = TlsFailure.of(t);
+        if (tls != null) {
+            return new SourceException(ErrorCode.SOURCE_TLS_FAILED, 0, tls.code(), "GET " + url.redacted() + " " + when
+                    + ": TLS: " + tls.reason(), cause);
         }
         if (t instanceof SSLException || t instanceof UnknownHostException) {
             return new SourceException(ErrorCode.SOURCE_UNAVAILABLE, 0, null, what, cause);

@@ -132,6 +132,17 @@ public final class OssObjectFc {
         return e;
     }
 
+    /**
+     * The {@code statusCode} of the function's own reply: the WGOR status, 400 for an event so malformed that
+     * no WGOR could be sent, 500 when the invocation produced nothing.
+     */
+    public static int replyStatus(@org.jspecify.annotations.Nullable InvocationOutcome o) {
+        if (o == null) {
+            return 500;
+        }
+        return o.status() == 0 && o.delivery() == InvocationOutcome.Delivery.NONE ? 400 : o.status();
+    }
+
     private Mono<InvocationOutcome> malformed(MalformedEventException e, long t0) {
         ErrorReply r = ErrorMapping.map(e);
         if (!e.canAnswer() || !wgor.permitsRoute(Objects.requireNonNull(e.outputRoute()))) {

@@ -52,7 +52,7 @@ public final class OssObjectFcHandler implements StreamRequestHandler {
                 ? new OssCredentials(c.getAccessKeyId(), c.getAccessKeySecret(), c.getSecurityToken())
                 : OssCredentials.fromEnvironment(env);
         InvocationOutcome o = fc.withCredentials(creds).handle(event).block(MAX_INVOCATION);
-        output.write(("{\"statusCode\":" + (o == null ? 500 : o.status()) + "}").getBytes(StandardCharsets.UTF_8));
+        output.write(("{\"statusCode\":" + OssObjectFc.replyStatus(o) + "}").getBytes(StandardCharsets.UTF_8));
         output.flush();
     }
 }

@@ -222,14 +222,15 @@ class S3ObjectLambdaTest {
 
     @Test
     void failureAfterBytesWereSentAbortsTheWgorRequestWithoutTheFinalChunk() throws Exception {
-        source.put("/k", data(400_000), Map.of());
+        // Past the 8 MiB held before the status is committed.
+        source.put("/k", data(10_000_000), Map.of());
 
-        S3ObjectLambda.Result r = run(lambda(TestStages.failAfter(200_000)),
+        S3ObjectLambda.Result r = run(lambda(TestStages.failAfter(9_000_000)),
                 getEvent(source.presigned("/k", "host"), "{}", "https://x/k", "{}"));
 
         WgorEndpoint.Capture c = wgor.take();
         assertThat(c.complete()).as("the endpoint saw the body end properly").isFalse();
-        assertThat(c.bodyBytes()).isLessThanOrEqualTo(200_000);
+        assertThat(c.bodyBytes()).isLessThanOrEqualTo(9_000_000);
         assertThat(r.outcome().delivery()).isEqualTo(InvocationOutcome.Delivery.ABORTED);
         assertThat(r.outcome().errorCode()).isEqualTo("MalformedCompressedObject");
         assertThat(wgor.poll(300)).as("no second WGOR after an abort").isNull();
@@ -237,7 +238,7 @@ class S3ObjectLambdaTest {
 
     @Test
     void sourceDyingMidBodyAbortsTheWgorRequest() throws Exception {
-        source.putFailing("/k", data(400_000), 200_000);
+        source.putFailing("/k", data(10_000_000), 9_000_000);
 
         S3ObjectLambda.Result r = run(lambda(Pipeline.empty()),
                 getEvent(source.presigned("/k", "host"), "{}", "https://x/k", "{}"));
@@ -245,6 +246,22 @@ class S3ObjectLambdaTest {
         WgorEndpoint.Capture c = wgor.take();
         assertThat(c.complete()).isFalse();
         assertThat(r.outcome().delivery()).isEqualTo(InvocationOutcome.Delivery.ABORTED);
+    }
+
+    @Test
+    void failureWithinTheFirst8MiBIsACleanErrorStatusNotAStartedBody() throws Exception {
+        source.put("/k", data(6_000_000), Map.of());
+
+        S3ObjectLambda.Result r = run(lambda(TestStages.failAfter(5_000_000)),
+                getEvent(source.presigned("/k", "host"), "{}", "https://x/k", "{}"));
+
+        WgorEndpoint.Capture c = wgor.take();
+        assertThat(c.complete()).isTrue();
+        assertThat(c.header("x-amz-fwd-status")).isEqualTo("400");
+        assertThat(c.header("x-amz-fwd-error-code")).isEqualTo("MalformedCompressedObject");
+        assertThat(c.bodyBytes()).isZero();
+        assertThat(r.outcome().delivery()).isEqualTo(InvocationOutcome.Delivery.SENT);
+        assertThat(wgor.poll(300)).as("one WGOR only").isNull();
     }
 
     @Test
