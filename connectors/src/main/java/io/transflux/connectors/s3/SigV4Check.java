@@ -96,6 +96,16 @@ public final class SigV4Check {
      */
     public static Verdict verifyHeader(String method, String rawUri, Map<String, String> headers,
             Function<String, @Nullable AwsCredentials> secrets, Clock clock) {
+        try {
+            return checkHeader(method, rawUri, headers, secrets, clock);
+        } catch (IllegalArgumentException e) {
+            // A method, Host or URI the signer cannot build a request from: refuse, never throw (a 500 otherwise).
+            return new Verdict(Status.MALFORMED, null, null, null);
+        }
+    }
+
+    private static Verdict checkHeader(String method, String rawUri, Map<String, String> headers,
+            Function<String, @Nullable AwsCredentials> secrets, Clock clock) {
         String auth = headers.get("authorization");
         if (auth == null || !auth.startsWith("AWS4-HMAC-SHA256")) {
             return new Verdict(Status.ABSENT, null, null, null);
@@ -158,6 +168,16 @@ public final class SigV4Check {
      * {@code UNSIGNED-PAYLOAD} as S3 presigns it.
      */
     public static Verdict verifyQuery(String method, String rawUri, Map<String, String> headers,
+            Function<String, @Nullable AwsCredentials> secrets, Clock clock) {
+        try {
+            return checkQuery(method, rawUri, headers, secrets, clock);
+        } catch (IllegalArgumentException e) {
+            // Bad percent-encoding, method, Host or URI: refuse, never throw (a 500 otherwise).
+            return new Verdict(Status.MALFORMED, null, null, null);
+        }
+    }
+
+    private static Verdict checkQuery(String method, String rawUri, Map<String, String> headers,
             Function<String, @Nullable AwsCredentials> secrets, Clock clock) {
         int q = rawUri.indexOf('?');
         Map<String, String> query = new LinkedHashMap<>();
