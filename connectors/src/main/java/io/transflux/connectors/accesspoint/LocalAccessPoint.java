@@ -200,7 +200,15 @@ public final class LocalAccessPoint implements AutoCloseable {
     }
 
     private Publisher<Void> handle(HttpServerRequest req, HttpServerResponse res) {
-        Request r = Request.of(req);
+        Request r;
+        try {
+            r = Request.of(req);
+        } catch (PlatformError e) {
+            // A bad % escape in the target: answer 400 InvalidURI, logged without the unparsable path.
+            Request bare = new Request(req.method().name(), "/", "/", "/", Map.of(), Map.of(), Map.of());
+            AccessLog log = new AccessLog(bare.method(), "(invalid URI)");
+            return error(res, bare, log, e).doFinally(s -> log.emit(accessLog));
+        }
         AccessLog log = new AccessLog(r.method(), r.path().startsWith(INTERNAL_PREFIX) ? "(internal)" + r.path()
                 .substring(INTERNAL_PREFIX.length() - 1) : r.path());
         Mono<Void> m;
