@@ -129,7 +129,7 @@ public final class SigV4Check {
             return new Verdict(Status.EXPIRED, keyId, service, region);
         }
         SdkHttpRequest.Builder req = SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method))
-                .uri(URI.create("http://" + headers.getOrDefault("host", "localhost") + rawUri));
+                .uri(requestUri(headers, rawUri));
         for (String name : m.group(5).split(";")) {
             String value = headers.get(name);
             if (value == null) {
@@ -224,7 +224,7 @@ public final class SigV4Check {
         }
         String path = q < 0 ? rawUri : rawUri.substring(0, q);
         SdkHttpRequest.Builder req = SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method))
-                .uri(URI.create("http://" + headers.getOrDefault("host", "localhost") + path + rest));
+                .uri(requestUri(headers, path + rest));
         for (String name : query.get("x-amz-signedheaders").split(";")) {
             String value = headers.get(name);
             if (value == null) {
@@ -271,6 +271,15 @@ public final class SigV4Check {
                 .putProperty(AwsV4HttpSigner.EXPIRATION_DURATION, expiry)
                 .putProperty(AwsV4HttpSigner.SIGNING_CLOCK, clock));
         return signed.request().getUri().toString();
+    }
+
+    /** The received request's URI; an IllegalArgumentException (MALFORMED) when the Host names no host. */
+    private static URI requestUri(Map<String, String> headers, String target) {
+        URI uri = URI.create("http://" + headers.getOrDefault("host", "localhost") + target);
+        if (uri.getHost() == null) {
+            throw new IllegalArgumentException("Host: not a host name");
+        }
+        return uri;
     }
 
     private static AwsCredentialsIdentity identity(AwsCredentials c, @Nullable String sessionToken) {
