@@ -45,8 +45,15 @@ final class RangeRequest {
             if (n < 1 || n > MAX_PART_NUMBER) {
                 throw ConnectorException.invalidRequest("partNumber must be an integer from 1 to 10000.");
             }
-            long first = Math.multiplyExact(n - 1, partSize);
-            return new RangeRequest(Kind.PART, first, first + partSize - 1, partSize);
+            // A part past Long.MAX_VALUE (only with a huge configured part size) starts after any object: 416.
+            long first;
+            try {
+                first = Math.multiplyExact(n - 1, partSize);
+            } catch (ArithmeticException e) {
+                first = Long.MAX_VALUE;
+            }
+            long last = first > Long.MAX_VALUE - partSize + 1 ? Long.MAX_VALUE : first + partSize - 1;
+            return new RangeRequest(Kind.PART, first, last, partSize);
         }
         if (!hasRange) {
             return null;
@@ -103,7 +110,7 @@ final class RangeRequest {
 
     /** The number of parts of an object of {@code total} bytes under this request's part size. */
     long partsCount(long total) {
-        return total == 0 ? 0 : (total + partSize - 1) / partSize;
+        return total / partSize + (total % partSize == 0 ? 0 : 1);
     }
 
     /**

@@ -258,12 +258,11 @@ public final class LocalAccessPoint implements AutoCloseable {
         Request r;
         try {
             r = Request.of(req);
-        } catch (IllegalArgumentException e) {
-            // A malformed percent-escape (GET /logs/%zz): S3 answers 400 InvalidURI; logged without the URI.
+        } catch (PlatformError e) {
+            // A bad % escape in the target: answer 400 InvalidURI, logged without the unparsable path.
             Request bare = new Request(req.method().name(), "/", "/", "/", Map.of(), Map.of(), Map.of());
             AccessLog log = new AccessLog(bare.method(), "(invalid URI)");
-            return error(res, bare, log, new PlatformError(400, "InvalidURI", "Couldn't parse the specified URI."))
-                    .doFinally(s -> log.emit(accessLog));
+            return error(res, bare, log, e).doFinally(s -> log.emit(accessLog));
         }
         AccessLog log = new AccessLog(r.method(), r.path().startsWith(INTERNAL_PREFIX) ? "(internal)" + r.path()
                 .substring(INTERNAL_PREFIX.length() - 1) : r.path());

@@ -16,8 +16,23 @@ import reactor.netty.http.server.HttpServerRequest;
 record Request(String method, String rawUri, String rawPath, String path, Map<String, String> query,
         Map<String, String> headers, Map<String, String> originalHeaders) {
 
+    /** @throws PlatformError 400 InvalidURI when the path or query is not valid percent-encoding */
     static Request of(HttpServerRequest req) {
-        String raw = req.uri();
+        Map<String, String> h = new LinkedHashMap<>();
+        Map<String, String> orig = new LinkedHashMap<>();
+        req.requestHeaders().forEach(e -> {
+            h.merge(e.getKey().toLowerCase(Locale.ROOT), e.getValue(), (a, b) -> a + "," + b);
+            orig.merge(e.getKey(), e.getValue(), (a, b) -> a + "," + b);
+        });
+        return parse(req.method().name(), req.uri(), h, orig);
+    }
+
+    /**
+     * The request with target {@code raw} (path and query as on the wire).
+     *
+     * @throws PlatformError 400 InvalidURI when the path or query is not valid percent-encoding
+     */
+    static Request parse(String method, String raw, Map<String, String> headers, Map<String, String> originalHeaders) {
         int q = raw.indexOf('?');
         String rawPath = q < 0 ? raw : raw.substring(0, q);
         Map<String, String> query = new LinkedHashMap<>();
@@ -29,13 +44,7 @@ record Request(String method, String rawUri, String rawPath, String path, Map<St
                 }
             }
         }
-        Map<String, String> h = new LinkedHashMap<>();
-        Map<String, String> orig = new LinkedHashMap<>();
-        req.requestHeaders().forEach(e -> {
-            h.merge(e.getKey().toLowerCase(Locale.ROOT), e.getValue(), (a, b) -> a + "," + b);
-            orig.merge(e.getKey(), e.getValue(), (a, b) -> a + "," + b);
-        });
-        return new Request(req.method().name(), raw, rawPath, decode(rawPath), query, h, orig);
+        return new Request(method, raw, rawPath, decode(rawPath), query, headers, originalHeaders);
     }
 
     @Nullable String header(String lowerName) {
@@ -52,7 +61,12 @@ record Request(String method, String rawUri, String rawPath, String path, Map<St
         return query.get("partNumber");
     }
 
+    /** @throws PlatformError 400 InvalidURI on a bad {@code %} escape, as S3 answers it */
     static String decode(String s) {
-        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+        try {
+            return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new PlatformError(400, "InvalidURI", "Couldn't parse the specified URI.");
+        }
     }
 }

@@ -260,6 +260,21 @@ class PlatformErrorsTest {
     }
 
     @Test
+    void badPercentEscapeInTheTargetIs400InvalidUri() throws Exception {
+        // Found by RequestTargetFuzzTest: the decoder's IllegalArgumentException escaped the handler.
+        URI base = URI.create(server.endpoint());
+        for (String target : new String[] {"/b/%zz", "/b/k.txt?x-oss-process=%G0"}) {
+            try (java.net.Socket s = new java.net.Socket(base.getHost(), base.getPort())) {
+                s.setSoTimeout(10_000);
+                s.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: " + base.getAuthority()
+                        + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                String reply = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                assertThat(reply).as(target).startsWith("HTTP/1.1 400").contains("<Code>InvalidURI</Code>");
+            }
+        }
+    }
+
+    @Test
     void presignedInputUrlIsRefusedOnceTampered() throws Exception {
         AwsCredentials c = AwsCredentials.of(LocalAccessPoint.DEFAULT_ACCESS_KEY_ID, LocalAccessPoint.DEFAULT_SECRET_ACCESS_KEY, null);
         String url = SigV4Check.presign("GET", server.endpoint() + LocalAccessPoint.INTERNAL_PREFIX + "b/k.txt", Map.of(), c,

@@ -107,6 +107,16 @@ public final class SigV4Check {
      */
     public static Verdict verifyHeader(String method, String rawUri, Map<String, String> headers,
             Function<String, @Nullable AwsCredentials> secrets, Clock clock) {
+        try {
+            return checkHeader(method, rawUri, headers, secrets, clock);
+        } catch (IllegalArgumentException e) {
+            // A method, Host or URI the signer cannot build a request from: refuse, never throw (a 500 otherwise).
+            return new Verdict(Status.MALFORMED, null, null, null);
+        }
+    }
+
+    private static Verdict checkHeader(String method, String rawUri, Map<String, String> headers,
+            Function<String, @Nullable AwsCredentials> secrets, Clock clock) {
         String auth = headers.get("authorization");
         if (auth == null || !auth.startsWith("AWS4-HMAC-SHA256")) {
             return new Verdict(Status.ABSENT, null, null, null);
@@ -130,7 +140,7 @@ public final class SigV4Check {
             return new Verdict(Status.EXPIRED, keyId, service, region);
         }
         SdkHttpRequest.Builder req = SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method))
-                .uri(URI.create("http://" + headers.getOrDefault("host", "localhost") + rawUri));
+                .uri(requestUri(headers, rawUri));
         for (String name : m.group(5).split(";")) {
             String value = headers.get(name);
             if (value == null) {
@@ -179,6 +189,16 @@ public final class SigV4Check {
      */
     public static Verdict verifyQuery(String method, String rawUri, Map<String, String> headers,
             Function<String, @Nullable AwsCredentials> secrets, Clock clock) {
+        try {
+            return checkQuery(method, rawUri, headers, secrets, clock);
+        } catch (IllegalArgumentException e) {
+            // Bad percent-encoding, method, Host or URI: refuse, never throw (a 500 otherwise).
+            return new Verdict(Status.MALFORMED, null, null, null);
+        }
+    }
+
+    private static Verdict checkQuery(String method, String rawUri, Map<String, String> headers,
+            Function<String, @Nullable AwsCredentials> secrets, Clock clock) {
         int q = rawUri.indexOf('?');
         Map<String, String> query = new LinkedHashMap<>();
         StringBuilder rest = new StringBuilder();
@@ -224,7 +244,7 @@ public final class SigV4Check {
         }
         String path = q < 0 ? rawUri : rawUri.substring(0, q);
         SdkHttpRequest.Builder req = SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method))
-                .uri(URI.create("http://" + headers.getOrDefault("host", "localhost") + path + rest));
+                .uri(requestUri(headers, path + rest));
         for (String name : query.get("x-amz-signedheaders").split(";")) {
             String value = headers.get(name);
             if (value == null) {
@@ -271,6 +291,15 @@ public final class SigV4Check {
                 .putProperty(AwsV4HttpSigner.EXPIRATION_DURATION, expiry)
                 .putProperty(AwsV4HttpSigner.SIGNING_CLOCK, clock));
         return signed.request().getUri().toString();
+    }
+
+    /** The received request's URI; an IllegalArgumentException (MALFORMED) when the Host names no host. */
+    private static URI requestUri(Map<String, String> headers, String target) {
+        URI uri = URI.create("http://" + headers.getOrDefault("host", "localhost") + target);
+        if (uri.getHost() == null) {
+            throw new IllegalArgumentException("Host: not a host name");
+        }
+        return uri;
     }
 
     private static AwsCredentialsIdentity identity(AwsCredentials c, @Nullable String sessionToken) {
