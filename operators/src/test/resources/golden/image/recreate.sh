@@ -34,3 +34,8 @@ vipsthumbnail photo-160x120.jpg --size 64x64 -o vips-thumb-64.png
 
 # CMYK JPEG (Adobe APP14, YCCK/CMYK): the JDK reader refuses it, TwelveMonkeys decodes it.
 $IM -size 24x16 xc:red -colorspace CMYK -strip -quality 90 cmyk-24x16.jpg
+
+# Aliasing guard: 1-px black vertical lines every 8 px (x = 3 mod 8) on white. Averaged over any area they are
+# grey 223; decimating every 2nd column (the old subsampled decode) drops them all and leaves white.
+$IM -size 1000x600 pattern:hs_vertical -strip -type TrueColor PNG24:hs-vertical-1000x600.png
+$IM -size 1000x600 pattern:hs_vertical -strip -type TrueColor -sampling-factor 2x2 -quality 92 hs-vertical-1000x600.jpg

@@ -18,6 +18,7 @@ import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
 
 import io.transflux.operators.image.ImageAction.OutputFormat;
 import io.transflux.operators.image.ImageAction.Quality;
+import io.transflux.operators.image.ImageGeometry.Rect;
 import io.transflux.operators.image.ImageGeometry.Size;
 import io.transflux.operators.image.ImagePlan.CropStep;
 import io.transflux.operators.image.ImagePlan.OrientStep;
@@ -31,7 +32,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One image transformation, synchronous and blocking, with no Reactor types: sniff, probe the header, check
- * the limits, plan, decode (subsampled), apply the steps, encode. {@link #abort()} may be called from another
+ * the limits, plan, decode (area-reduced, in bands), apply the steps, encode. {@link #abort()} may be called from another
  * thread; the reader is disposed exactly once, on the thread that runs {@link #run()}.
  */
 final class ImageJob {
@@ -44,6 +45,11 @@ final class ImageJob {
     /** The result: encoded bytes in {@code bytes[0, length)} and their Content-Type. */
     record Result(byte[] bytes, int length, String contentType) {
     }
+
+    /** Regions whose ARGB raster is at most this large are read in one call. */
+    private static final long FULL_READ_BYTES = 16L << 20;
+    /** Otherwise rows are read in bands of about this many ARGB bytes. */
+    private static final long BAND_BYTES = 6L << 20;
 
     private final ImageRequest request;
     private final byte[] data;
@@ -103,12 +109,13 @@ final class ImageJob {
         ImageInputStream iis = new ByteArrayImageInputStream(data, 0, length);
         openReaders.incrementAndGet();
         reader = r;
-        BufferedImage decoded;
+        Pixels pixels;
         ImagePlan plan;
         try {
             checkAborted();
             boolean info = request.isInfo();
-            r.setInput(iis, !info, true);
+            // Not seek-forward-only: banded reads go back to the start of the image.
+            r.setInput(iis, false, true);
             Size size = probe(r, format);
             if (info) {
                 int frames = 1;
@@ -119,12 +126,7 @@ final class ImageJob {
                 return new Result(json, json.length, ImageInfo.CONTENT_TYPE);
             }
             plan = ImagePlan.of(request, size, orientation, limits);
-            long sub = plan.subsampling;
-            estimatedBytes = size.pixels() / (sub * sub) * 4 + (long) plan.output.width() * plan.output.height() * 8;
-            ImageReadParam param = r.getDefaultReadParam();
-            if (plan.subsampling > 1) {
-                param.setSourceSubsampling(plan.subsampling, plan.subsampling, 0, 0);
-            }
+            estimatedBytes = plan.decoded().pixels() * 4 + (long) plan.output.width() * plan.output.height() * 8;
             TruncationListener warnings = new TruncationListener();
             r.addIIOReadWarningListener(warnings);
             r.addIIOReadProgressListener(new javax.imageio.event.IIOReadProgressListener() {
@@ -167,7 +169,7 @@ final class ImageJob {
                 public void readAborted(ImageReader source) {
                 }
             });
-            decoded = guarded(format, () -> r.read(0, param));
+            pixels = decodeReduced(r, format, plan);
             checkAborted();
             if (warnings.message != null) {
                 throw new ImageDecodeException("image: " + format + " data is truncated or corrupt: "
@@ -183,8 +185,6 @@ final class ImageJob {
             }
             openReaders.decrementAndGet();
         }
-        Pixels pixels = Pixels.from(decoded, plan.shrink);
-        decoded = null;
         for (Step step : plan.steps) {
             checkAborted();
             if (step instanceof OrientStep o) {
@@ -204,6 +204,44 @@ final class ImageJob {
         }
         ImageEncoder.Encoded encoded = ImageEncoder.encode(pixels, out, quality(format, jpeg));
         return new Result(encoded.buffer(), encoded.size(), out.contentType());
+    }
+
+    /**
+     * Decodes {@code plan.region}, area-reducing it by {@code plan.boxX} × {@code plan.boxY} as rows arrive. A
+     * region whose raster would be large is read in bands of rows (ImageIO source regions), so only one band and
+     * the reduced image are in memory; readers restart at each band, which costs time but never correctness.
+     */
+    private Pixels decodeReduced(ImageReader r, ImageFormat format, ImagePlan plan) {
+        Rect region = plan.region;
+        int w = region.width();
+        int h = region.height();
+        int bandRows = h;
+        if ((long) w * h * 4 > FULL_READ_BYTES) {
+            bandRows = (int) Math.max(1, BAND_BYTES / (4L * w));
+            bandRows = Math.max(plan.boxY, bandRows / plan.boxY * plan.boxY);
+        }
+        AreaReducer reducer = null;
+        int[] row = new int[w];
+        for (int y = 0; y < h; y += bandRows) {
+            checkAborted();
+            ImageReadParam param = r.getDefaultReadParam();
+            int rows = Math.min(bandRows, h - y);
+            param.setSourceRegion(new java.awt.Rectangle(region.x(), region.y() + y, w, rows));
+            BufferedImage band = guarded(format, () -> r.read(0, param));
+            if (band.getWidth() != w || band.getHeight() != rows) {
+                throw new ImageDecodeException("image: " + format + " reader returned " + band.getWidth() + "x"
+                        + band.getHeight() + " for a " + w + "x" + rows + " region", null);
+            }
+            if (reducer == null) {
+                reducer = new AreaReducer(w, h, plan.boxX, plan.boxY, band.getColorModel().hasAlpha());
+            }
+            Pixels.RowReader reader = new Pixels.RowReader(band);
+            for (int by = 0; by < rows; by++) {
+                reader.read(by, row);
+                reducer.row(row, 0);
+            }
+        }
+        return java.util.Objects.requireNonNull(reducer).result();
     }
 
     /** {@code Q} wins; {@code q} is relative to the source quality for JPEG sources, absolute otherwise. */
