@@ -18,7 +18,7 @@ import io.transflux.operators.image.ImageGeometry.Size;
 
 /**
  * An image as packed 8-bit ARGB (or opaque RGB) ints, with the pixel operations the stage needs: row reading
- * from a decoded {@link BufferedImage}, a separable Lanczos-3/bicubic resample, crop, the eight EXIF
+ * from a decoded {@link BufferedImage}, resampling (in {@link PixelsResampler}), crop, the eight EXIF
  * orientations, rotation by any angle, placement on a canvas, and wrapping back into a {@code BufferedImage}
  * without a copy. Not thread-safe; used by one worker at a time.
  */
@@ -43,26 +43,42 @@ final class Pixels {
         return new Size(width, height);
     }
 
-    /** Reads rows as ARGB: sRGB byte rasters directly, everything else through the colour model. */
+    /**
+     * Reads rows as ARGB: sRGB byte rasters directly; grey rasters (1 band, or 2 with alpha; 8 or 16 bit) as
+     * sRGB-encoded grey, as PNG and JPEG store them (the JDK's {@code CS_GRAY} is linear, and converting through
+     * it would brighten every grey image); everything else through the colour model.
+     */
     static final class RowReader {
         private final BufferedImage img;
         private final WritableRaster raster;
         private final int bands;
         private final boolean fast;
+        private final boolean grey;
+        private final boolean wide;
         private byte[] bytes = new byte[0];
+        private short[] shorts = new short[0];
 
         RowReader(BufferedImage img) {
             this.img = img;
             this.raster = img.getRaster();
             ColorModel cm = img.getColorModel();
             this.bands = raster.getNumDataElements();
-            this.fast = cm instanceof ComponentColorModel && cm.getColorSpace().isCS_sRGB()
-                    && raster.getTransferType() == DataBuffer.TYPE_BYTE && !cm.isAlphaPremultiplied()
+            boolean component = cm instanceof ComponentColorModel && !cm.isAlphaPremultiplied();
+            int type = raster.getTransferType();
+            this.fast = component && cm.getColorSpace().isCS_sRGB() && type == DataBuffer.TYPE_BYTE
                     && (bands == 3 && !cm.hasAlpha() || bands == 4 && cm.hasAlpha());
+            this.grey = component && cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY
+                    && (type == DataBuffer.TYPE_BYTE || type == DataBuffer.TYPE_USHORT)
+                    && (bands == 1 && !cm.hasAlpha() || bands == 2 && cm.hasAlpha());
+            this.wide = type == DataBuffer.TYPE_USHORT;
         }
 
         void read(int y, int[] row) {
             int w = row.length;
+            if (grey) {
+                readGrey(y, row);
+                return;
+            }
             if (!fast) {
                 img.getRGB(0, y, w, 1, row, 0, w);
                 return;
@@ -79,127 +95,37 @@ final class Pixels {
                 }
             }
         }
+
+        private void readGrey(int y, int[] row) {
+            int w = row.length;
+            for (int x = 0, i = 0; x < w; x++, i += bands) {
+                int v;
+                int a;
+                if (wide) {
+                    if (x == 0) {
+                        shorts = (short[]) raster.getDataElements(0, y, w, 1,
+                                shorts.length == w * bands ? shorts : null);
+                    }
+                    v = ((shorts[i] & 0xffff) * 255 + 32767) / 65535;
+                    a = bands == 2 ? ((shorts[i + 1] & 0xffff) * 255 + 32767) / 65535 : 255;
+                } else {
+                    if (x == 0) {
+                        bytes = (byte[]) raster.getDataElements(0, y, w, 1, bytes.length == w * bands ? bytes : null);
+                    }
+                    v = bytes[i] & 0xff;
+                    a = bands == 2 ? bytes[i + 1] & 0xff : 255;
+                }
+                row[x] = a << 24 | v << 16 | v << 8 | v;
+            }
+        }
     }
 
-    /**
-     * Separable resample to {@code tw} × {@code th}: Lanczos-3 when shrinking an axis (the kernel widened by the
-     * scale, so it averages every source pixel under it, as libvips's reduce does), Catmull-Rom when enlarging.
-     * Images with alpha are filtered premultiplied. Sample centres are aligned ({@code (i + 0.5) * scale}).
-     */
+    /** Resamples to {@code tw} × {@code th} (see {@link PixelsResampler}). */
     Pixels resample(int tw, int th) {
         if (tw == width && th == height) {
             return this;
         }
-        Pixels horizontal = tw == width ? this : pass(this, tw, true);
-        return th == height ? horizontal : pass(horizontal, th, false);
-    }
-
-    private static Pixels pass(Pixels in, int outLen, boolean horizontal) {
-        int inLen = horizontal ? in.width : in.height;
-        int ow = horizontal ? outLen : in.width;
-        int oh = horizontal ? in.height : outLen;
-        double scale = (double) inLen / outLen;
-        boolean shrinking = scale > 1;
-        double filterScale = Math.max(1.0, scale);
-        double support = (shrinking ? 3.0 : 2.0) * filterScale;
-        int taps = (int) Math.ceil(support) * 2 + 1;
-        int[] first = new int[outLen];
-        int[] count = new int[outLen];
-        float[] weights = new float[outLen * taps];
-        for (int i = 0; i < outLen; i++) {
-            double center = (i + 0.5) * scale;
-            int lo = Math.max(0, (int) Math.floor(center - support));
-            int hi = Math.min(inLen, (int) Math.ceil(center + support));
-            double sum = 0;
-            int n = 0;
-            for (int j = lo; j < hi && n < taps; j++, n++) {
-                double x = (j + 0.5 - center) / filterScale;
-                double wgt = shrinking ? lanczos3(x) : cubic(x);
-                weights[i * taps + n] = (float) wgt;
-                sum += wgt;
-            }
-            if (sum != 0) {
-                for (int k = 0; k < n; k++) {
-                    weights[i * taps + k] /= (float) sum;
-                }
-            }
-            first[i] = lo;
-            count[i] = n;
-        }
-        int[] src = in.argb;
-        int[] out = new int[Math.multiplyExact(ow, oh)];
-        int inStride = in.width;
-        int step = horizontal ? 1 : inStride;
-        boolean alpha = in.alpha;
-        for (int line = 0; line < (horizontal ? oh : ow); line++) {
-            int lineBase = horizontal ? line * inStride : line;
-            for (int i = 0; i < outLen; i++) {
-                float a = 0;
-                float r = 0;
-                float g = 0;
-                float b = 0;
-                int base = i * taps;
-                int at = lineBase + first[i] * step;
-                for (int k = 0, n = count[i]; k < n; k++, at += step) {
-                    int p = src[at];
-                    float wgt = weights[base + k];
-                    if (alpha) {
-                        float pa = (p >>> 24) * wgt;
-                        a += pa;
-                        r += ((p >> 16) & 0xff) * pa;
-                        g += ((p >> 8) & 0xff) * pa;
-                        b += (p & 0xff) * pa;
-                    } else {
-                        r += ((p >> 16) & 0xff) * wgt;
-                        g += ((p >> 8) & 0xff) * wgt;
-                        b += (p & 0xff) * wgt;
-                    }
-                }
-                int v;
-                if (!alpha) {
-                    v = 0xff000000 | clamp(r) << 16 | clamp(g) << 8 | clamp(b);
-                } else if (a <= 0.5f / 255) {
-                    v = 0;
-                } else {
-                    v = clamp(a) << 24 | clamp(r / a) << 16 | clamp(g / a) << 8 | clamp(b / a);
-                }
-                if (horizontal) {
-                    out[line * ow + i] = v;
-                } else {
-                    out[i * ow + line] = v;
-                }
-            }
-        }
-        return new Pixels(ow, oh, in.alpha, out);
-    }
-
-    private static double lanczos3(double x) {
-        double t = Math.abs(x);
-        if (t < 1e-9) {
-            return 1;
-        }
-        if (t >= 3) {
-            return 0;
-        }
-        double px = Math.PI * t;
-        return 3 * Math.sin(px) * Math.sin(px / 3) / (px * px);
-    }
-
-    private static double cubic(double x) {
-        double a = -0.5;
-        double t = Math.abs(x);
-        if (t < 1) {
-            return ((a + 2) * t - (a + 3)) * t * t + 1;
-        }
-        if (t < 2) {
-            return ((a * t - 5 * a) * t + 8 * a) * t - 4 * a;
-        }
-        return 0;
-    }
-
-    private static int clamp(float v) {
-        int i = Math.round(v);
-        return i < 0 ? 0 : Math.min(255, i);
+        return PixelsResampler.resample(this, tw, th);
     }
 
     Pixels crop(Rect r) {
