@@ -51,6 +51,9 @@ final class ImageJob {
     /** Otherwise rows are read in bands of about this many ARGB bytes. */
     private static final long BAND_BYTES = 6L << 20;
 
+    /** JPEGs decoded by {@link JpegDecoder} rather than ImageIO, for tests that check which path ran. */
+    static final AtomicInteger JPEG_DECODES = new AtomicInteger();
+
     private final ImageRequest request;
     private final byte[] data;
     private final int length;
@@ -105,6 +108,12 @@ final class ImageJob {
         ImageFormat format = ImageFormat.sniff(data, length);
         JpegSegments jpeg = format == ImageFormat.JPEG ? JpegSegments.scan(data, length) : null;
         int orientation = jpeg == null ? 1 : jpeg.orientation;
+        if (jpeg != null && !jpeg.icc && !request.isInfo()) {
+            Result own = ownJpeg(format, jpeg);
+            if (own != null) {
+                return own;
+            }
+        }
         ImageReader r = readerFor(format, jpeg != null && jpeg.plainYCbCr);
         ImageInputStream iis = new ByteArrayImageInputStream(data, 0, length);
         openReaders.incrementAndGet();
@@ -185,6 +194,53 @@ final class ImageJob {
             }
             openReaders.decrementAndGet();
         }
+        return finish(pixels, plan, format, jpeg);
+    }
+
+    /**
+     * Decodes with {@link JpegDecoder}, scaling in the DCT domain by the largest power of two (at most 8) that the
+     * plan's area reduction allows; {@code null} when the JPEG uses a form it leaves to ImageIO.
+     */
+    private @Nullable Result ownJpeg(ImageFormat format, JpegSegments jpeg) {
+        JpegDecoder dec = new JpegDecoder(data, length);
+        try {
+            dec.readHeader();
+        } catch (JpegDecoder.Unsupported e) {
+            return null;
+        }
+        Size size = checkSize(format, dec.width, dec.height);
+        ImagePlan plan = ImagePlan.of(request, size, jpeg.orientation, limits);
+        int scale = Math.min(8, Integer.highestOneBit(Math.min(plan.boxX, plan.boxY)));
+        Rect region = plan.region;
+        int sw = JpegDecoder.scaled(dec.width, scale);
+        int sh = JpegDecoder.scaled(dec.height, scale);
+        int x0 = region.x() / scale;
+        int y0 = region.y() / scale;
+        int x1 = Math.min(sw, JpegDecoder.scaled(region.x() + region.width(), scale));
+        int y1 = Math.min(sh, JpegDecoder.scaled(region.y() + region.height(), scale));
+        Rect scaled = new Rect(x0, y0, x1 - x0, y1 - y0);
+        AreaReducer reducer = new AreaReducer(scaled.width(), scaled.height(), Math.max(1, plan.boxX / scale),
+                Math.max(1, plan.boxY / scale), false);
+        estimatedBytes = (long) scaled.width() * scaled.height() / Math.max(1, plan.boxX / scale)
+                / Math.max(1, plan.boxY / scale) * 4 + (long) plan.output.width() * plan.output.height() * 8;
+        checkAborted();
+        openReaders.incrementAndGet();
+        try {
+            dec.decode(scale, scaled, reducer::row, this::checkAborted);
+        } catch (JpegDecoder.Unsupported e) {
+            return null;
+        } catch (ArrayIndexOutOfBoundsException | IllegalStateException e) {
+            // A defect or a header lie the checks missed: never partial output, always the decode error.
+            throw new ImageDecodeException("image: JPEG data is truncated or corrupt: " + e, e);
+        } finally {
+            openReaders.decrementAndGet();
+        }
+        JPEG_DECODES.incrementAndGet();
+        return finish(reducer.result(), plan, format, jpeg);
+    }
+
+    private Result finish(Pixels decoded, ImagePlan plan, ImageFormat format, @Nullable JpegSegments jpeg) {
+        Pixels pixels = decoded;
         for (Step step : plan.steps) {
             checkAborted();
             if (step instanceof OrientStep o) {
@@ -262,6 +318,10 @@ final class ImageJob {
     private Size probe(ImageReader r, ImageFormat format) {
         int w = guarded(format, () -> r.getWidth(0));
         int h = guarded(format, () -> r.getHeight(0));
+        return checkSize(format, w, h);
+    }
+
+    private Size checkSize(ImageFormat format, int w, int h) {
         if (w < 1 || h < 1) {
             throw new ImageDecodeException("image: " + format + " header declares " + w + "x" + h
                     + ", expected at least 1x1", null);
