@@ -219,10 +219,10 @@ final class ImageJob {
         int x1 = Math.min(sw, JpegDecoder.scaled(region.x() + region.width(), scale));
         int y1 = Math.min(sh, JpegDecoder.scaled(region.y() + region.height(), scale));
         Rect scaled = new Rect(x0, y0, x1 - x0, y1 - y0);
-        AreaReducer reducer = new AreaReducer(scaled.width(), scaled.height(), Math.max(1, plan.boxX / scale),
-                Math.max(1, plan.boxY / scale), false);
         estimatedBytes = (long) scaled.width() * scaled.height() / Math.max(1, plan.boxX / scale)
                 / Math.max(1, plan.boxY / scale) * 4 + (long) plan.output.width() * plan.output.height() * 8;
+        AreaReducer reducer = new AreaReducer(scaled.width(), scaled.height(), Math.max(1, plan.boxX / scale),
+                Math.max(1, plan.boxY / scale), false);
         checkAborted();
         openReaders.incrementAndGet();
         try {

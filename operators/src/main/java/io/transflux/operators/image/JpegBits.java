@@ -35,28 +35,34 @@ final class JpegBits {
     }
 
     private void fill() {
-        while (count <= 56) {
-            int b;
-            if (fakeBytes > 0 || pos >= len) {
-                b = 0;
-                fakeBytes++;
-            } else {
-                b = d[pos] & 0xff;
-                if (b == 0xff) {
-                    int next = pos + 1 < len ? d[pos + 1] & 0xff : -1;
-                    if (next == 0) {
-                        pos += 2;
-                    } else {
-                        b = 0;
-                        fakeBytes++;
-                    }
-                } else {
-                    pos++;
+        byte[] data = d;
+        int p = pos;
+        long b = buf;
+        int c = count;
+        while (c <= 56) {
+            if (fakeBytes == 0 && p < len) {
+                int v = data[p] & 0xff;
+                if (v != 0xff) {
+                    p++;
+                    b = b << 8 | v;
+                    c += 8;
+                    continue;
+                }
+                if (p + 1 < len && data[p + 1] == 0) {
+                    p += 2;
+                    b = b << 8 | 0xff;
+                    c += 8;
+                    continue;
                 }
             }
-            buf = buf << 8 | b;
-            count += 8;
+            // A marker or the end: feed zeros and count them.
+            b <<= 8;
+            c += 8;
+            fakeBytes++;
         }
+        pos = p;
+        buf = b;
+        count = c;
     }
 
     int bits(int n) {

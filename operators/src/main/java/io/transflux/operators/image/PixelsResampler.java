@@ -138,8 +138,9 @@ final class PixelsResampler {
 
     /** The intermediate is clamped to [0, 255] as libvips's 8-bit intermediate is; only the precision is kept. */
     private static short fixed(float v) {
-        int i = Math.round(v * FIXED);
-        return (short) Math.max(0, Math.min(255 * (int) FIXED, i));
+        // Negative sums truncate to <= 0 and are clamped; no Math.round (NaN handling costs in this hot loop).
+        int i = (int) (v * FIXED + 0.5f);
+        return (short) (i < 0 ? 0 : Math.min(255 * (int) FIXED, i));
     }
 
     private static double lanczos3(double x) {
@@ -167,7 +168,7 @@ final class PixelsResampler {
     }
 
     private static int clamp(float v) {
-        int i = Math.round(v);
+        int i = (int) (v + 0.5f);
         return i < 0 ? 0 : Math.min(255, i);
     }
 }

@@ -131,6 +131,23 @@ class JpegDecoderTest {
                 .isInstanceOf(JpegDecoder.Unsupported.class).hasMessageContaining("4 components");
     }
 
+    @Test
+    void theImageStageTakesTheImageIoPathForRefusedFormsAndOursOtherwise() throws IOException {
+        byte[] arithmetic = Files.readAllBytes(dir.resolve("arithmetic.jpg"));
+        byte[] baseline = Files.readAllBytes(dir.resolve("base-2x2.jpg"));
+        byte[] cmyk = ImageFixtures.golden("cmyk-24x16.jpg");
+        String spec = "image/resize,w_101/format,png";
+        int before = ImageJob.JPEG_DECODES.get();
+        assertThat(ImageFixtures.run(spec, arithmetic).image().getWidth()).isEqualTo(101);
+        assertThat(ImageFixtures.run("image/format,png", cmyk).image().getWidth()).isEqualTo(24);
+        assertThat(ImageJob.JPEG_DECODES.get()).as("fallbacks decoded by ImageIO").isEqualTo(before);
+        java.awt.image.BufferedImage ours = ImageFixtures.run(spec, baseline).image();
+        assertThat(ImageJob.JPEG_DECODES.get()).as("baseline decoded by JpegDecoder").isEqualTo(before + 1);
+        // Both paths give the same picture (arithmetic coding is lossless over the same coefficients).
+        java.awt.image.BufferedImage viaImageIo = ImageFixtures.run(spec, arithmetic).image();
+        assertThat(ImageQualityTest.psnr(ours, viaImageIo)).isGreaterThan(45);
+    }
+
     static int[] decode(byte[] jpg, int scale) {
         JpegDecoder dec = new JpegDecoder(jpg, jpg.length);
         dec.readHeader();
