@@ -138,14 +138,23 @@ class JpegDecoderTest {
         byte[] cmyk = ImageFixtures.golden("cmyk-24x16.jpg");
         String spec = "image/resize,w_101/format,png";
         int before = ImageJob.JPEG_DECODES.get();
-        assertThat(ImageFixtures.run(spec, arithmetic).image().getWidth()).isEqualTo(101);
+        // The JDK's own libjpeg decodes arithmetic coding on Debian's JDK 17 but refuses it on Temurin 25 ("legal
+        // restrictions on arithmetic coding"): either way the ImageIO path is taken, and a refusal is typed.
+        java.awt.image.BufferedImage viaImageIo = null;
+        try {
+            viaImageIo = ImageFixtures.run(spec, arithmetic).image();
+            assertThat(viaImageIo.getWidth()).isEqualTo(101);
+        } catch (ImageDecodeException refused) {
+            assertThat(refused).hasMessageContaining("arithmetic");
+        }
         assertThat(ImageFixtures.run("image/format,png", cmyk).image().getWidth()).isEqualTo(24);
         assertThat(ImageJob.JPEG_DECODES.get()).as("fallbacks decoded by ImageIO").isEqualTo(before);
         java.awt.image.BufferedImage ours = ImageFixtures.run(spec, baseline).image();
         assertThat(ImageJob.JPEG_DECODES.get()).as("baseline decoded by JpegDecoder").isEqualTo(before + 1);
-        // Both paths give the same picture (arithmetic coding is lossless over the same coefficients).
-        java.awt.image.BufferedImage viaImageIo = ImageFixtures.run(spec, arithmetic).image();
-        assertThat(ImageQualityTest.psnr(ours, viaImageIo)).isGreaterThan(45);
+        if (viaImageIo != null) {
+            // Both paths give the same picture (arithmetic coding is lossless over the same coefficients).
+            assertThat(ImageQualityTest.psnr(ours, viaImageIo)).isGreaterThan(45);
+        }
     }
 
     static int[] decode(byte[] jpg, int scale) {
