@@ -32,7 +32,8 @@ VIPS_MEAN=$(python3 -c "import json;print(json.load(open('$OUT/vips.json'))['res
 python3 -c "print('vipsthumbnail: %.1f MP/s (mean %.4f s per image, process start included)' % (24/$VIPS_MEAN, $VIPS_MEAN))"
 
 echo "== Transflux ImageResizeBenchmark (JMH, -Xmx64m, -prof gc)"
-java -jar "$JAR" ImageResizeBenchmark -f 1 -wi 3 -w 2s -i 5 -r 2s -prof gc \
+# JMH_FLAGS="-Djmh.ignoreLock=true" when another engineer's JMH holds /tmp/jmh.lock on a shared machine.
+java ${JMH_FLAGS:-} -jar "$JAR" ImageResizeBenchmark -f 1 -wi 3 -w 2s -i 5 -r 2s -prof gc \
   -jvmArgsAppend "-Xmx64m -XX:+UseSerialGC -Djava.awt.headless=true -Dtransflux.image.benchFile=$PWD/$FILE" \
   -rf json -rff "$OUT/jmh.json" | tee "$OUT/jmh.txt" | grep -E 'Benchmark|resizeTo1024|gc.alloc.rate.norm|megapixels'
 JMH_OPS=$(python3 -c "import json;print([r for r in json.load(open('$OUT/jmh.json')) if r['benchmark'].endswith('resizeTo1024')][0]['primaryMetric']['score'])")
@@ -48,6 +49,12 @@ import re, sys
 ms = float(re.search(r'transflux: ([0-9.]+) ms CPU', open(sys.argv[1]).read()).group(1))
 print('CPU-time ratio (vipsthumbnail CPU / transflux CPU): %.2f' % (float(sys.argv[2]) * 1000 / ms))
 PY
+
+echo "== cold: process to process, one image each (JVM start included)"
+hyperfine -N -w 1 -r 5 --export-json "$OUT/cold.json" \
+  "env VIPS_CONCURRENCY=1 vipsthumbnail $FILE --size 1024x1024 -o $PWD/$OUT/vips-1024.jpg[Q=80,strip]" \
+  "java -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.awt.headless=true -cp $JAR io.transflux.operators.image.ImageResizeBenchmark $FILE $OUT/cold-1024.jpg"
+python3 -c "import json;r=json.load(open('$OUT/cold.json'))['results'];print('cold ratio (vips wall / transflux wall): %.2f; CPU: %.2f' % (r[0]['mean']/r[1]['mean'], (r[0]['user']+r[0]['system'])/(r[1]['user']+r[1]['system'])))"
 
 echo "== output comparison"
 java -Xmx64m -cp "$JAR" io.transflux.operators.image.ImageResizeBenchmark "$FILE" "$OUT/transflux-1024.jpg"

@@ -34,3 +34,15 @@ vipsthumbnail photo-160x120.jpg --size 64x64 -o vips-thumb-64.png
 
 # CMYK JPEG (Adobe APP14, YCCK/CMYK): the JDK reader refuses it, TwelveMonkeys decodes it.
 $IM -size 24x16 xc:red -colorspace CMYK -strip -quality 90 cmyk-24x16.jpg
+
+# Aliasing guard: 1-px black vertical lines every 8 px (x = 3 mod 8) on white. Averaged over any area they are
+# grey 223; decimating every 2nd column (the old subsampled decode) drops them all and leaves white.
+$IM -size 1000x600 pattern:hs_vertical -strip -type TrueColor PNG24:hs-vertical-1000x600.png
+$IM -size 1000x600 pattern:hs_vertical -strip -type TrueColor -sampling-factor 2x2 -quality 92 hs-vertical-1000x600.jpg
+
+# Seeds of JpegDecoderFuzzTest (../../io/transflux/operators/image/JpegDecoderFuzzTestInputs/decodesOrFailsTyped),
+# made with libjpeg-turbo-progs (cjpeg) from a 40x24 plasma; baseline-420, exif and cmyk are copies of the fixtures
+# above, truncated is the first 700 bytes of photo-160x120.jpg.
+# $IM -seed 5 -size 40x24 plasma:fractal -depth 8 s.ppm && $IM s.ppm -colorspace gray -depth 8 s.pgm
+# cjpeg -progressive -sample 2x1 -quality 80 s.ppm > progressive-422; cjpeg -restart 1 -sample 1x2 s.ppm > restart-440
+# cjpeg -progressive s.pgm > grey-progressive; cjpeg -arithmetic s.ppm > arithmetic

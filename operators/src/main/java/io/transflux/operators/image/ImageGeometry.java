@@ -184,4 +184,59 @@ final class ImageGeometry {
     static Size orient(Size src, int orientation) {
         return orientation >= 5 && orientation <= 8 ? new Size(src.height(), src.width()) : src;
     }
+
+    /**
+     * The source pixel shown at ({@code x}, {@code y}) of a {@code w} × {@code h} source displayed with EXIF
+     * {@code orientation}, as {@code {sx, sy}} (Exif 2.32 §4.6.4 table "Orientation").
+     */
+    static int[] orientSource(int orientation, int w, int h, int x, int y) {
+        return switch (orientation) {
+            case 2 -> new int[] {w - 1 - x, y};
+            case 3 -> new int[] {w - 1 - x, h - 1 - y};
+            case 4 -> new int[] {x, h - 1 - y};
+            case 5 -> new int[] {y, x};
+            case 6 -> new int[] {y, h - 1 - x};
+            case 7 -> new int[] {w - 1 - y, h - 1 - x};
+            case 8 -> new int[] {w - 1 - y, x};
+            default -> new int[] {x, y};
+        };
+    }
+
+    /** The orientation equal to applying {@code first}, then {@code then}. */
+    static int compose(int first, int then) {
+        // Probe with a 2x3 source: the composition is the orientation that sends two corners to the same places.
+        int w = 2;
+        int h = 3;
+        Size mid = orient(new Size(w, h), first);
+        Size end = orient(mid, then);
+        for (int c = 1; c <= 8; c++) {
+            if (!orient(new Size(w, h), c).equals(end)) {
+                continue;
+            }
+            boolean same = true;
+            for (int[] p : new int[][] {{0, 0}, {end.width() - 1, 0}, {0, end.height() - 1}}) {
+                int[] m = orientSource(then, mid.width(), mid.height(), p[0], p[1]);
+                int[] s1 = orientSource(first, w, h, m[0], m[1]);
+                int[] s2 = orientSource(c, w, h, p[0], p[1]);
+                same &= s1[0] == s2[0] && s1[1] == s2[1];
+            }
+            if (same) {
+                return c;
+            }
+        }
+        throw new IllegalStateException("orientations " + first + " then " + then + " compose to nothing");
+    }
+
+    /**
+     * The source rectangle of {@code crop}, a rectangle of the view {@code orient(crop(source, region), orientation)}:
+     * cropping after orienting is orienting after cropping that rectangle.
+     */
+    static Rect cropSource(Rect region, int orientation, Rect crop) {
+        int[] a = orientSource(orientation, region.width(), region.height(), crop.x(), crop.y());
+        int[] b = orientSource(orientation, region.width(), region.height(), crop.x() + crop.width() - 1,
+                crop.y() + crop.height() - 1);
+        int x0 = Math.min(a[0], b[0]);
+        int y0 = Math.min(a[1], b[1]);
+        return new Rect(region.x() + x0, region.y() + y0, Math.abs(a[0] - b[0]) + 1, Math.abs(a[1] - b[1]) + 1);
+    }
 }

@@ -18,6 +18,7 @@ import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
 
 import io.transflux.operators.image.ImageAction.OutputFormat;
 import io.transflux.operators.image.ImageAction.Quality;
+import io.transflux.operators.image.ImageGeometry.Rect;
 import io.transflux.operators.image.ImageGeometry.Size;
 import io.transflux.operators.image.ImagePlan.CropStep;
 import io.transflux.operators.image.ImagePlan.OrientStep;
@@ -31,7 +32,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One image transformation, synchronous and blocking, with no Reactor types: sniff, probe the header, check
- * the limits, plan, decode (subsampled), apply the steps, encode. {@link #abort()} may be called from another
+ * the limits, plan, decode (area-reduced, in bands), apply the steps, encode. {@link #abort()} may be called from another
  * thread; the reader is disposed exactly once, on the thread that runs {@link #run()}.
  */
 final class ImageJob {
@@ -44,6 +45,14 @@ final class ImageJob {
     /** The result: encoded bytes in {@code bytes[0, length)} and their Content-Type. */
     record Result(byte[] bytes, int length, String contentType) {
     }
+
+    /** Regions whose ARGB raster is at most this large are read in one call. */
+    private static final long FULL_READ_BYTES = 16L << 20;
+    /** Otherwise rows are read in bands of about this many ARGB bytes. */
+    private static final long BAND_BYTES = 6L << 20;
+
+    /** JPEGs decoded by {@link JpegDecoder} rather than ImageIO, for tests that check which path ran. */
+    static final AtomicInteger JPEG_DECODES = new AtomicInteger();
 
     private final ImageRequest request;
     private final byte[] data;
@@ -99,16 +108,23 @@ final class ImageJob {
         ImageFormat format = ImageFormat.sniff(data, length);
         JpegSegments jpeg = format == ImageFormat.JPEG ? JpegSegments.scan(data, length) : null;
         int orientation = jpeg == null ? 1 : jpeg.orientation;
+        if (jpeg != null && !jpeg.icc && !request.isInfo()) {
+            Result own = ownJpeg(format, jpeg);
+            if (own != null) {
+                return own;
+            }
+        }
         ImageReader r = readerFor(format, jpeg != null && jpeg.plainYCbCr);
         ImageInputStream iis = new ByteArrayImageInputStream(data, 0, length);
         openReaders.incrementAndGet();
         reader = r;
-        BufferedImage decoded;
+        Pixels pixels;
         ImagePlan plan;
         try {
             checkAborted();
             boolean info = request.isInfo();
-            r.setInput(iis, !info, true);
+            // Not seek-forward-only: banded reads go back to the start of the image.
+            r.setInput(iis, false, true);
             Size size = probe(r, format);
             if (info) {
                 int frames = 1;
@@ -119,12 +135,7 @@ final class ImageJob {
                 return new Result(json, json.length, ImageInfo.CONTENT_TYPE);
             }
             plan = ImagePlan.of(request, size, orientation, limits);
-            long sub = plan.subsampling;
-            estimatedBytes = size.pixels() / (sub * sub) * 4 + (long) plan.output.width() * plan.output.height() * 8;
-            ImageReadParam param = r.getDefaultReadParam();
-            if (plan.subsampling > 1) {
-                param.setSourceSubsampling(plan.subsampling, plan.subsampling, 0, 0);
-            }
+            estimatedBytes = plan.decoded().pixels() * 4 + (long) plan.output.width() * plan.output.height() * 8;
             TruncationListener warnings = new TruncationListener();
             r.addIIOReadWarningListener(warnings);
             r.addIIOReadProgressListener(new javax.imageio.event.IIOReadProgressListener() {
@@ -167,7 +178,7 @@ final class ImageJob {
                 public void readAborted(ImageReader source) {
                 }
             });
-            decoded = guarded(format, () -> r.read(0, param));
+            pixels = decodeReduced(r, format, plan);
             checkAborted();
             if (warnings.message != null) {
                 throw new ImageDecodeException("image: " + format + " data is truncated or corrupt: "
@@ -183,8 +194,53 @@ final class ImageJob {
             }
             openReaders.decrementAndGet();
         }
-        Pixels pixels = Pixels.from(decoded, plan.shrink);
-        decoded = null;
+        return finish(pixels, plan, format, jpeg);
+    }
+
+    /**
+     * Decodes with {@link JpegDecoder}, scaling in the DCT domain by the largest power of two (at most 8) that the
+     * plan's area reduction allows; {@code null} when the JPEG uses a form it leaves to ImageIO.
+     */
+    private @Nullable Result ownJpeg(ImageFormat format, JpegSegments jpeg) {
+        JpegDecoder dec = new JpegDecoder(data, length);
+        try {
+            dec.readHeader();
+        } catch (JpegDecoder.Unsupported e) {
+            return null;
+        }
+        Size size = checkSize(format, dec.width, dec.height);
+        ImagePlan plan = ImagePlan.of(request, size, jpeg.orientation, limits);
+        int scale = Math.min(8, Integer.highestOneBit(Math.min(plan.boxX, plan.boxY)));
+        Rect region = plan.region;
+        int sw = JpegDecoder.scaled(dec.width, scale);
+        int sh = JpegDecoder.scaled(dec.height, scale);
+        int x0 = region.x() / scale;
+        int y0 = region.y() / scale;
+        int x1 = Math.min(sw, JpegDecoder.scaled(region.x() + region.width(), scale));
+        int y1 = Math.min(sh, JpegDecoder.scaled(region.y() + region.height(), scale));
+        Rect scaled = new Rect(x0, y0, x1 - x0, y1 - y0);
+        estimatedBytes = (long) scaled.width() * scaled.height() / Math.max(1, plan.boxX / scale)
+                / Math.max(1, plan.boxY / scale) * 4 + (long) plan.output.width() * plan.output.height() * 8;
+        AreaReducer reducer = new AreaReducer(scaled.width(), scaled.height(), Math.max(1, plan.boxX / scale),
+                Math.max(1, plan.boxY / scale), false);
+        checkAborted();
+        openReaders.incrementAndGet();
+        try {
+            dec.decode(scale, scaled, reducer::row, this::checkAborted);
+        } catch (JpegDecoder.Unsupported e) {
+            return null;
+        } catch (ArrayIndexOutOfBoundsException | IllegalStateException e) {
+            // A defect or a header lie the checks missed: never partial output, always the decode error.
+            throw new ImageDecodeException("image: JPEG data is truncated or corrupt: " + e, e);
+        } finally {
+            openReaders.decrementAndGet();
+        }
+        JPEG_DECODES.incrementAndGet();
+        return finish(reducer.result(), plan, format, jpeg);
+    }
+
+    private Result finish(Pixels decoded, ImagePlan plan, ImageFormat format, @Nullable JpegSegments jpeg) {
+        Pixels pixels = decoded;
         for (Step step : plan.steps) {
             checkAborted();
             if (step instanceof OrientStep o) {
@@ -206,6 +262,44 @@ final class ImageJob {
         return new Result(encoded.buffer(), encoded.size(), out.contentType());
     }
 
+    /**
+     * Decodes {@code plan.region}, area-reducing it by {@code plan.boxX} × {@code plan.boxY} as rows arrive. A
+     * region whose raster would be large is read in bands of rows (ImageIO source regions), so only one band and
+     * the reduced image are in memory; readers restart at each band, which costs time but never correctness.
+     */
+    private Pixels decodeReduced(ImageReader r, ImageFormat format, ImagePlan plan) {
+        Rect region = plan.region;
+        int w = region.width();
+        int h = region.height();
+        int bandRows = h;
+        if ((long) w * h * 4 > FULL_READ_BYTES) {
+            bandRows = (int) Math.max(1, BAND_BYTES / (4L * w));
+            bandRows = Math.max(plan.boxY, bandRows / plan.boxY * plan.boxY);
+        }
+        AreaReducer reducer = null;
+        int[] row = new int[w];
+        for (int y = 0; y < h; y += bandRows) {
+            checkAborted();
+            ImageReadParam param = r.getDefaultReadParam();
+            int rows = Math.min(bandRows, h - y);
+            param.setSourceRegion(new java.awt.Rectangle(region.x(), region.y() + y, w, rows));
+            BufferedImage band = guarded(format, () -> r.read(0, param));
+            if (band.getWidth() != w || band.getHeight() != rows) {
+                throw new ImageDecodeException("image: " + format + " reader returned " + band.getWidth() + "x"
+                        + band.getHeight() + " for a " + w + "x" + rows + " region", null);
+            }
+            if (reducer == null) {
+                reducer = new AreaReducer(w, h, plan.boxX, plan.boxY, band.getColorModel().hasAlpha());
+            }
+            Pixels.RowReader reader = new Pixels.RowReader(band);
+            for (int by = 0; by < rows; by++) {
+                reader.read(by, row);
+                reducer.row(row, 0);
+            }
+        }
+        return java.util.Objects.requireNonNull(reducer).result();
+    }
+
     /** {@code Q} wins; {@code q} is relative to the source quality for JPEG sources, absolute otherwise. */
     private int quality(ImageFormat source, @Nullable JpegSegments jpeg) {
         Quality q = request.quality();
@@ -224,6 +318,10 @@ final class ImageJob {
     private Size probe(ImageReader r, ImageFormat format) {
         int w = guarded(format, () -> r.getWidth(0));
         int h = guarded(format, () -> r.getHeight(0));
+        return checkSize(format, w, h);
+    }
+
+    private Size checkSize(ImageFormat format, int w, int h) {
         if (w < 1 || h < 1) {
             throw new ImageDecodeException("image: " + format + " header declares " + w + "x" + h
                     + ", expected at least 1x1", null);

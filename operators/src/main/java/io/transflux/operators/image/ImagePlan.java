@@ -17,7 +17,8 @@ import io.transflux.pipeline.LimitExceededException;
 
 /**
  * The actions of a request resolved against a probed source size, before any pixel is decoded: every
- * intermediate size is known and checked against the output limits, and the decode subsampling is chosen.
+ * intermediate size is known and checked against the output limits, and the decoded region and its area
+ * reduction are chosen.
  */
 final class ImagePlan {
 
@@ -38,31 +39,49 @@ final class ImagePlan {
     }
 
     final List<Step> steps;
-    /** Point subsampling for the decoder (1 = none). */
-    final int subsampling;
-    /** Box shrink applied while converting the decoded image (1 = none). */
-    final int shrink;
+    /** The part of the source that is decoded, in source pixel coordinates (the composed prefix crops). */
+    final Rect region;
+    /** Box (area-average) factors applied to {@link #region} while decoding, in source orientation (1 = none). */
+    final int boxX;
+    final int boxY;
     final Size output;
 
-    private ImagePlan(List<Step> steps, int subsampling, int shrink, Size output) {
+    private ImagePlan(List<Step> steps, Rect region, int boxX, int boxY, Size output) {
         this.steps = List.copyOf(steps);
-        this.subsampling = subsampling;
-        this.shrink = shrink;
+        this.region = region;
+        this.boxX = boxX;
+        this.boxY = boxY;
         this.output = output;
     }
 
+    /** Size of the decoded, box-reduced region (before the steps run). */
+    Size decoded() {
+        return new Size(AreaReducer.reducedLength(region.width(), boxX), AreaReducer.reducedLength(region.height(), boxY));
+    }
+
+    /**
+     * Resolves the actions. The steps before the first {@code resize} that only move or cut pixels (EXIF orient,
+     * right-angle rotate, crop) are folded into the decode: their crops become one source region and their
+     * orientations one pending {@link OrientStep}. When that prefix ends in a downscale by more than twice per
+     * axis, the region is area-averaged by {@code floor(ratio / 2)} while decoding, so the final resampling kernel
+     * always covers every source pixel (no decimation, no aliasing).
+     */
     static ImagePlan of(ImageRequest request, Size source, int exifOrientation, ImageLimits limits) {
         List<Step> steps = new ArrayList<>();
         Size size = source;
-        // Subsampling is only safe while nothing before the first resize depends on exact pixel positions.
-        boolean beforeFirstResize = true;
-        boolean canSubsample = true;
-        int subsampling = 1;
-        int shrink = 1;
+        boolean inPrefix = true;
+        Rect region = new Rect(0, 0, source.width(), source.height());
+        int orientation = 1;
+        int boxX = 1;
+        int boxY = 1;
         for (ImageAction a : request.actions()) {
             if (a instanceof AutoOrient o) {
                 if (o.enabled() && exifOrientation > 1) {
-                    steps.add(new OrientStep(exifOrientation));
+                    if (inPrefix) {
+                        orientation = ImageGeometry.compose(orientation, exifOrientation);
+                    } else {
+                        steps.add(new OrientStep(exifOrientation));
+                    }
                     size = ImageGeometry.orient(size, exifOrientation);
                 }
             } else if (a instanceof Rotate r) {
@@ -73,30 +92,41 @@ final class ImagePlan {
                                     + "ImageLimits.builder().maxRotateSide(..)");
                 }
                 Size box = ImageGeometry.rotate(size, r.degrees());
-                if (r.degrees() % 90 != 0) {
-                    canSubsample &= !beforeFirstResize;
-                }
-                if (r.degrees() % 360 != 0) {
-                    steps.add(new RotateStep(r.degrees(), box));
+                int d = r.degrees() % 360;
+                if (d != 0) {
+                    if (inPrefix && d % 90 == 0) {
+                        orientation = ImageGeometry.compose(orientation, d == 90 ? 6 : d == 180 ? 3 : 8);
+                    } else {
+                        if (inPrefix) {
+                            inPrefix = false;
+                            addOrientation(steps, orientation);
+                        }
+                        steps.add(new RotateStep(r.degrees(), box));
+                    }
                 }
                 size = checkOutput(box, limits);
             } else if (a instanceof Crop c) {
                 Rect rect = ImageGeometry.crop(size, c);
-                canSubsample &= !beforeFirstResize;
-                steps.add(new CropStep(rect));
+                if (inPrefix) {
+                    region = ImageGeometry.cropSource(region, orientation, rect);
+                } else {
+                    steps.add(new CropStep(rect));
+                }
                 size = rect.size();
             } else if (a instanceof Resize r) {
                 Placement p = ImageGeometry.resize(size, r);
                 checkOutput(p.scaled(), limits);
-                if (beforeFirstResize && canSubsample && !p.identity()) {
-                    // Decode at >= 2x the target (point subsampling), then box-shrink to < 2x, then bicubic.
-                    double ratio = Math.min((double) size.width() / p.scaled().width(),
-                            (double) size.height() / p.scaled().height());
-                    subsampling = Math.max(1, (int) Math.floor(ratio / 2));
-                    double left = ratio / subsampling;
-                    shrink = Math.max(1, Integer.highestOneBit((int) Math.floor(left)));
+                if (inPrefix) {
+                    if (!p.identity()) {
+                        int viewX = boxFactor(size.width(), p.scaled().width());
+                        int viewY = boxFactor(size.height(), p.scaled().height());
+                        boolean swap = orientation >= 5;
+                        boxX = swap ? viewY : viewX;
+                        boxY = swap ? viewX : viewY;
+                    }
+                    inPrefix = false;
+                    addOrientation(steps, orientation);
                 }
-                beforeFirstResize = false;
                 if (!p.identity()) {
                     steps.add(new ResizeStep(p, r.color()));
                 }
@@ -105,8 +135,22 @@ final class ImagePlan {
                 continue;
             }
         }
+        if (inPrefix) {
+            addOrientation(steps, orientation);
+        }
         checkOutput(size, limits);
-        return new ImagePlan(steps, subsampling, shrink, size);
+        return new ImagePlan(steps, region, boxX, boxY, size);
+    }
+
+    /** Integer area-average factor leaving between 2x and 4x for the final kernel (libvips uses the same gap). */
+    static int boxFactor(int from, int to) {
+        return Math.max(1, from / (2 * to));
+    }
+
+    private static void addOrientation(List<Step> steps, int orientation) {
+        if (orientation != 1) {
+            steps.add(new OrientStep(orientation));
+        }
     }
 
     private static Size checkOutput(Size s, ImageLimits limits) {

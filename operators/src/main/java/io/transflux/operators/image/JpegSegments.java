@@ -44,7 +44,11 @@ final class JpegSegments {
      */
     final boolean plainYCbCr;
 
-    private JpegSegments(int orientation, boolean hasOrientation, int quality, boolean plainYCbCr) {
+    /** Whether an ICC profile (APP2) is present: such JPEGs go to TwelveMonkeys, which applies it. */
+    final boolean icc;
+
+    private JpegSegments(int orientation, boolean hasOrientation, int quality, boolean plainYCbCr, boolean icc) {
+        this.icc = icc;
         this.orientation = orientation;
         this.hasOrientation = hasOrientation;
         this.quality = quality;
@@ -106,7 +110,7 @@ final class JpegSegments {
         }
         boolean plain = (sof == 0xc0 || sof == 0xc1 || sof == 0xc2) && components == 3 && !icc
                 && (adobeTransform == -1 || adobeTransform == 1);
-        return new JpegSegments(orientation, hasOrientation, quality, plain);
+        return new JpegSegments(orientation, hasOrientation, quality, plain, icc);
     }
 
     /** IFD0 tag 0x0112 of the TIFF structure at {@code [tiff, end)}; 0 when absent or malformed. */

@@ -17,8 +17,8 @@ import io.transflux.operators.image.ImageGeometry.Rect;
 import io.transflux.operators.image.ImageGeometry.Size;
 
 /**
- * An image as packed 8-bit ARGB (or opaque RGB) ints, with the pixel operations the stage needs: box shrink
- * while converting from a decoded {@link BufferedImage}, a separable bicubic resample, crop, the eight EXIF
+ * An image as packed 8-bit ARGB (or opaque RGB) ints, with the pixel operations the stage needs: row reading
+ * from a decoded {@link BufferedImage}, resampling (in {@link PixelsResampler}), crop, the eight EXIF
  * orientations, rotation by any angle, placement on a canvas, and wrapping back into a {@code BufferedImage}
  * without a copy. Not thread-safe; used by one worker at a time.
  */
@@ -44,78 +44,41 @@ final class Pixels {
     }
 
     /**
-     * Converts a decoded image, averaging {@code shrink} × {@code shrink} blocks (edge blocks by the pixels they
-     * have): the "progressive halving" of a downscale done in one pass over the source rows.
+     * Reads rows as ARGB: sRGB byte rasters directly; grey rasters (1 band, or 2 with alpha; 8 or 16 bit) as
+     * sRGB-encoded grey, as PNG and JPEG store them (the JDK's {@code CS_GRAY} is linear, and converting through
+     * it would brighten every grey image); everything else through the colour model.
      */
-    static Pixels from(BufferedImage img, int shrink) {
-        int w = img.getWidth();
-        int h = img.getHeight();
-        boolean alpha = img.getColorModel().hasAlpha();
-        int ow = (w + shrink - 1) / shrink;
-        int oh = (h + shrink - 1) / shrink;
-        int[] out = new int[Math.multiplyExact(ow, oh)];
-        RowReader rows = new RowReader(img);
-        int[] row = new int[w];
-        if (shrink == 1) {
-            for (int y = 0; y < h; y++) {
-                rows.read(y, row);
-                System.arraycopy(row, 0, out, y * w, w);
-            }
-            return new Pixels(w, h, alpha, out);
-        }
-        long[] acc = new long[ow * 4];
-        for (int oy = 0; oy < oh; oy++) {
-            java.util.Arrays.fill(acc, 0);
-            int y0 = oy * shrink;
-            int y1 = Math.min(h, y0 + shrink);
-            for (int y = y0; y < y1; y++) {
-                rows.read(y, row);
-                for (int x = 0; x < w; x++) {
-                    int p = row[x];
-                    int o = (x / shrink) * 4;
-                    acc[o] += p >>> 24;
-                    acc[o + 1] += (p >> 16) & 0xff;
-                    acc[o + 2] += (p >> 8) & 0xff;
-                    acc[o + 3] += p & 0xff;
-                }
-            }
-            int rowsUsed = y1 - y0;
-            int base = oy * ow;
-            for (int ox = 0; ox < ow; ox++) {
-                int cols = Math.min(w, (ox + 1) * shrink) - ox * shrink;
-                long n = (long) cols * rowsUsed;
-                long half = n / 2;
-                int o = ox * 4;
-                int a = (int) ((acc[o] + half) / n);
-                int r = (int) ((acc[o + 1] + half) / n);
-                int g = (int) ((acc[o + 2] + half) / n);
-                int b = (int) ((acc[o + 3] + half) / n);
-                out[base + ox] = a << 24 | r << 16 | g << 8 | b;
-            }
-        }
-        return new Pixels(ow, oh, alpha, out);
-    }
-
-    /** Reads rows as ARGB: sRGB byte rasters directly, everything else through the colour model. */
-    private static final class RowReader {
+    static final class RowReader {
         private final BufferedImage img;
         private final WritableRaster raster;
         private final int bands;
         private final boolean fast;
+        private final boolean grey;
+        private final boolean wide;
         private byte[] bytes = new byte[0];
+        private short[] shorts = new short[0];
 
         RowReader(BufferedImage img) {
             this.img = img;
             this.raster = img.getRaster();
             ColorModel cm = img.getColorModel();
             this.bands = raster.getNumDataElements();
-            this.fast = cm instanceof ComponentColorModel && cm.getColorSpace().isCS_sRGB()
-                    && raster.getTransferType() == DataBuffer.TYPE_BYTE && !cm.isAlphaPremultiplied()
+            boolean component = cm instanceof ComponentColorModel && !cm.isAlphaPremultiplied();
+            int type = raster.getTransferType();
+            this.fast = component && cm.getColorSpace().isCS_sRGB() && type == DataBuffer.TYPE_BYTE
                     && (bands == 3 && !cm.hasAlpha() || bands == 4 && cm.hasAlpha());
+            this.grey = component && cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY
+                    && (type == DataBuffer.TYPE_BYTE || type == DataBuffer.TYPE_USHORT)
+                    && (bands == 1 && !cm.hasAlpha() || bands == 2 && cm.hasAlpha());
+            this.wide = type == DataBuffer.TYPE_USHORT;
         }
 
         void read(int y, int[] row) {
             int w = row.length;
+            if (grey) {
+                readGrey(y, row);
+                return;
+            }
             if (!fast) {
                 img.getRGB(0, y, w, 1, row, 0, w);
                 return;
@@ -132,92 +95,37 @@ final class Pixels {
                 }
             }
         }
+
+        private void readGrey(int y, int[] row) {
+            int w = row.length;
+            for (int x = 0, i = 0; x < w; x++, i += bands) {
+                int v;
+                int a;
+                if (wide) {
+                    if (x == 0) {
+                        shorts = (short[]) raster.getDataElements(0, y, w, 1,
+                                shorts.length == w * bands ? shorts : null);
+                    }
+                    v = ((shorts[i] & 0xffff) * 255 + 32767) / 65535;
+                    a = bands == 2 ? ((shorts[i + 1] & 0xffff) * 255 + 32767) / 65535 : 255;
+                } else {
+                    if (x == 0) {
+                        bytes = (byte[]) raster.getDataElements(0, y, w, 1, bytes.length == w * bands ? bytes : null);
+                    }
+                    v = bytes[i] & 0xff;
+                    a = bands == 2 ? bytes[i + 1] & 0xff : 255;
+                }
+                row[x] = a << 24 | v << 16 | v << 8 | v;
+            }
+        }
     }
 
-    /** Bicubic (Catmull-Rom, a = -0.5) resample, with the kernel widened by the scale when shrinking. */
+    /** Resamples to {@code tw} × {@code th} (see {@link PixelsResampler}). */
     Pixels resample(int tw, int th) {
         if (tw == width && th == height) {
             return this;
         }
-        Pixels horizontal = tw == width ? this : pass(this, tw, true);
-        return th == height ? horizontal : pass(horizontal, th, false);
-    }
-
-    private static Pixels pass(Pixels in, int outLen, boolean horizontal) {
-        int inLen = horizontal ? in.width : in.height;
-        int ow = horizontal ? outLen : in.width;
-        int oh = horizontal ? in.height : outLen;
-        double scale = (double) inLen / outLen;
-        double filterScale = Math.max(1.0, scale);
-        double support = 2.0 * filterScale;
-        int taps = (int) Math.ceil(support) * 2 + 1;
-        int[] first = new int[outLen];
-        int[] count = new int[outLen];
-        float[] weights = new float[outLen * taps];
-        for (int i = 0; i < outLen; i++) {
-            double center = (i + 0.5) * scale;
-            int lo = Math.max(0, (int) Math.floor(center - support));
-            int hi = Math.min(inLen, (int) Math.ceil(center + support));
-            double sum = 0;
-            int n = 0;
-            for (int j = lo; j < hi && n < taps; j++, n++) {
-                double wgt = cubic((j + 0.5 - center) / filterScale);
-                weights[i * taps + n] = (float) wgt;
-                sum += wgt;
-            }
-            if (sum != 0) {
-                for (int k = 0; k < n; k++) {
-                    weights[i * taps + k] /= (float) sum;
-                }
-            }
-            first[i] = lo;
-            count[i] = n;
-        }
-        int[] src = in.argb;
-        int[] out = new int[Math.multiplyExact(ow, oh)];
-        int inStride = in.width;
-        for (int line = 0; line < (horizontal ? oh : ow); line++) {
-            for (int i = 0; i < outLen; i++) {
-                float a = 0;
-                float r = 0;
-                float g = 0;
-                float b = 0;
-                int base = i * taps;
-                for (int k = 0; k < count[i]; k++) {
-                    int j = first[i] + k;
-                    int p = horizontal ? src[line * inStride + j] : src[j * inStride + line];
-                    float wgt = weights[base + k];
-                    a += (p >>> 24) * wgt;
-                    r += ((p >> 16) & 0xff) * wgt;
-                    g += ((p >> 8) & 0xff) * wgt;
-                    b += (p & 0xff) * wgt;
-                }
-                int v = clamp(a) << 24 | clamp(r) << 16 | clamp(g) << 8 | clamp(b);
-                if (horizontal) {
-                    out[line * ow + i] = v;
-                } else {
-                    out[i * ow + line] = v;
-                }
-            }
-        }
-        return new Pixels(ow, oh, in.alpha, out);
-    }
-
-    private static double cubic(double x) {
-        double a = -0.5;
-        double t = Math.abs(x);
-        if (t < 1) {
-            return ((a + 2) * t - (a + 3)) * t * t + 1;
-        }
-        if (t < 2) {
-            return ((a * t - 5 * a) * t + 8 * a) * t - 4 * a;
-        }
-        return 0;
-    }
-
-    private static int clamp(float v) {
-        int i = Math.round(v);
-        return i < 0 ? 0 : Math.min(255, i);
+        return PixelsResampler.resample(this, tw, th);
     }
 
     Pixels crop(Rect r) {
