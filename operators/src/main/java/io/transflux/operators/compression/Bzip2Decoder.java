@@ -39,6 +39,8 @@ final class Bzip2Decoder implements ChunkDecoder {
     static final int MAX_COMPRESSED_BLOCK = (Bzip2BlockDecoder.MAX_BLOCK + 2) * Bzip2BlockDecoder.MAX_CODE_LENGTH / 8
             + (64 << 10);
     /** Blocks in flight per decode by default: one per core, at most 8. */
+    /** Kept input before a block not followed by a known magic is tried without the end of input. */
+    static final int SYNC_MIN_SPAN = 64 << 10;
     static final int DEFAULT_PARALLELISM = Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors()));
 
     /** Shared by all bzip2 decodes; threads end when idle. Each decoder bounds its own tasks in flight. */
@@ -94,8 +96,8 @@ final class Bzip2Decoder implements ChunkDecoder {
     private long streams;
     private long blocks;
     private int combinedCrc;
-    /** Store length at the last failed synchronous decode at {@link #head}; retried only with more input. */
-    private long syncTriedEnd = -1;
+    /** Input kept at the last decode at {@link #head} that ran out of bytes. */
+    private long syncTriedSpan;
 
     // The block being emitted
     private @Nullable Bzip2Block current;
@@ -421,25 +423,24 @@ final class Bzip2Decoder implements ChunkDecoder {
         if (t != null && t.start == head) {
             tasks.pollFirst();
             block = await(t.future);
-            if (block.status == Bzip2Block.Status.UNDERFLOW && t.sliceEndByte < storeEnd()) {
-                block = null; // the slice stopped at a chance magic: decode again with all bytes kept
-            } else if (block.status == Bzip2Block.Status.UNDERFLOW && !end) {
-                syncTriedEnd = storeEnd();
-                return Step.NEED_INPUT;
+            if (block.status == Bzip2Block.Status.UNDERFLOW && (!end || t.sliceEndByte < storeEnd())) {
+                // The slice stopped at a chance magic or at the input's end so far: decode again from the store
+                block = null;
             }
         }
         if (block == null) {
-            if (syncTriedEnd == storeEnd() && !end) {
+            long span = storeEnd() - (head >>> 3);
+            // Retried only once the kept input has doubled, so small input pieces cost linear time.
+            if (!end && span < Math.max(SYNC_MIN_SPAN, 2 * syncTriedSpan)) {
                 return Step.NEED_INPUT;
             }
-            long startByte = head >>> 3;
             block = Bzip2BlockDecoder.decode(buf, len, base * 8, head - base * 8, () -> cancelled);
             if (block.status == Bzip2Block.Status.UNDERFLOW && !end) {
-                syncTriedEnd = storeEnd();
+                syncTriedSpan = span;
                 return Step.NEED_INPUT;
             }
         }
-        syncTriedEnd = -1;
+        syncTriedSpan = 0;
         blocks++;
         switch (block.status) {
             case UNDERFLOW -> throw corrupt("truncated: input ends inside block " + blocks + " of stream " + streams);

@@ -118,4 +118,39 @@ class Bzip2DecoderTest {
                 .isInstanceOf(DecompressionException.class)
                 .hasMessageStartingWith("bzip2: ");
     }
+
+    @Test
+    void aBlockMagicInsideBlockDataIsSkippedAtEveryPieceSizeAndParallelism() throws Exception {
+        byte[] bz = Bzip2HandMadeStream.stream(true);
+        assertThat(magicOffsets(bz)).as("two real block starts and one by chance").hasSize(3);
+        assertThat(magicOffsets(Bzip2HandMadeStream.stream(false))).hasSize(2);
+        byte[] expected = ReferenceTools.bzip2Dc(bz);
+        assertThat(expected).isNotEmpty().isEqualTo(commonsDecode(bz));
+        byte[] twice = concat(bz, bz);
+        for (int p : new int[] {1, 2, 4}) {
+            for (int piece : new int[] {1, 5, 13, 64, 1 << 20}) {
+                assertThat(decode(bz, piece, p, false)).as("pieces of %d, %d in flight", piece, p).isEqualTo(expected);
+                assertThat(decode(twice, piece, p, false)).isEqualTo(concat(expected, expected));
+            }
+        }
+    }
+
+    /** Bit offsets of every block magic in {@code b}, at any bit alignment. */
+    static java.util.List<Long> magicOffsets(byte[] b) {
+        java.util.List<Long> at = new java.util.ArrayList<>();
+        long w = 0;
+        for (long bit = 0; bit < (long) b.length * 8; bit++) {
+            w = ((w << 1) | ((b[(int) (bit >>> 3)] >>> (7 - (bit & 7))) & 1)) & ((1L << 48) - 1);
+            if (bit >= 47 && w == Bzip2BlockDecoder.BLOCK_MAGIC) {
+                at.add(bit - 47);
+            }
+        }
+        return at;
+    }
+
+    static byte[] concat(byte[] a, byte[] b) {
+        byte[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
 }
