@@ -88,6 +88,8 @@ final class Bzip2Decoder implements ChunkDecoder {
     private long scanByte;
     private final ArrayDeque<Long> candidates = new ArrayDeque<>();
     private final ArrayDeque<Task> tasks = new ArrayDeque<>();
+    /** A copy of {@link #tasks} for {@link #close()} on another thread. */
+    private volatile Task[] inFlight = new Task[0];
 
     private State state = State.STREAM_HEADER;
     /** The authoritative parse position, in bits of input. */
@@ -114,6 +116,10 @@ final class Bzip2Decoder implements ChunkDecoder {
     public @Nullable ByteBuffer decode(ByteBuffer in, boolean eof) {
         if (state == State.CORRUPTED) {
             throw new DecompressionException("bzip2: decoder already failed");
+        }
+        if (cancelled) {
+            release();
+            throw new DecompressionException("bzip2: decoder closed");
         }
         try {
             for (;;) {
@@ -150,8 +156,27 @@ final class Bzip2Decoder implements ChunkDecoder {
         return streams;
     }
 
+    /**
+     * Stops the workers: running block decodes see the flag and abort, queued ones never start. Callable
+     * from any thread, also while {@link #decode} runs; the decoding thread drops its buffers at its next call.
+     */
     @Override
     public void close() {
+        cancelled = true;
+        Task[] inFlight = this.inFlight;
+        for (Task t : inFlight) {
+            if (t != null) {
+                t.future.cancel(false);
+            }
+        }
+    }
+
+    private void fail() {
+        state = State.CORRUPTED;
+        release();
+    }
+
+    private void release() {
         cancelled = true;
         for (Task t : tasks) {
             t.future.cancel(false);
@@ -159,13 +184,9 @@ final class Bzip2Decoder implements ChunkDecoder {
         tasks.clear();
         candidates.clear();
         buf = new byte[0];
+        base = 0;
         len = 0;
         current = null;
-    }
-
-    private void fail() {
-        state = State.CORRUPTED;
-        close();
     }
 
     // ---- output
@@ -310,6 +331,7 @@ final class Bzip2Decoder implements ChunkDecoder {
             FutureTask<Bzip2Block> f = new FutureTask<>(() -> Bzip2BlockDecoder.decode(slice, slice.length,
                     startByte * 8, c & 7, () -> cancelled));
             tasks.add(new Task(c, endByte, f));
+            inFlight = tasks.toArray(new Task[0]);
             if (parallelism > 1) {
                 POOL.execute(f);
             }
