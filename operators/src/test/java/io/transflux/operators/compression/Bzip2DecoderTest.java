@@ -68,7 +68,8 @@ class Bzip2DecoderTest {
 
     @ParameterizedTest(name = "{0} in pieces of {1}, {2} in flight")
     @CsvSource({"bzip2.bz2,7,1", "bzip2.bz2,65536,4", "lbzip2.bz2,1000,2", "multiStream.bz2,4096,1",
-            "multiStream.bz2,4096,3", "multiStream.bz2,1000000,2", "concatenated.bz2,13,2"})
+            "multiStream.bz2,4096,3", "multiStream.bz2,1000000,2", "concatenated.bz2,13,2", "multiBlock.bz2,100,3", "lbzip2MultiBlock.bz2,7,2",
+            "lbzip2MultiBlock.bz2,100000,1"})
     void decodesToolFixturesSequentiallyAndInParallel(String file, int piece, int parallelism) throws IOException {
         byte[] bz = GoldenFixture.load("bzip2", file);
         byte[] out = decode(bz, piece, parallelism, false);
