@@ -21,6 +21,7 @@ final class Bzip2Block {
     /** Bit offset, within the stream of all input, just past the block's end-of-block symbol. */
     final long endBit;
     final int storedCrc;
+    /** The CRC of the whole block, inverted; or, when {@link #rest} is set, the running CRC of {@link #out}. */
     final int computedCrc;
     /** Symbols after the first run-length stage, compared against the stream's block size. */
     final int length;
@@ -52,6 +53,12 @@ final class Bzip2Block {
         return new Bzip2Block(Status.OK, endBit, storedCrc, computedCrc, length, false, out, outLength, rest, null);
     }
 
+    /** Decoded, but {@link #rest} still to expand: the CRC is finished by whoever expands it. */
+    static Bzip2Block pending(long endBit, int storedCrc, int runningCrc, int length, byte[] out, int outLength,
+            Bzip2Rle1 rest) {
+        return new Bzip2Block(Status.OK, endBit, storedCrc, runningCrc, length, false, out, outLength, rest, null);
+    }
+
     static Bzip2Block underflow() {
         return new Bzip2Block(Status.UNDERFLOW, -1, 0, 0, 0, false, NONE, 0, null, null);
     }
@@ -65,7 +72,8 @@ final class Bzip2Block {
                 "randomised block (written by bzip2 0.9.0 or older), not supported");
     }
 
+    /** False only when the whole block was expanded and its CRC differs; see {@link #pending}. */
     boolean crcOk() {
-        return storedCrc == computedCrc;
+        return rest != null || storedCrc == computedCrc;
     }
 }

@@ -48,7 +48,6 @@ final class Bzip2BlockDecoder {
         final int[] perm = new int[MAX_GROUPS * MAX_ALPHA];
         final byte[] lengths = new byte[MAX_ALPHA];
         final int[] counts = new int[256];
-        final byte[] expandScratch = new byte[64 << 10];
     }
 
     private final byte[] src;
@@ -274,20 +273,12 @@ final class Bzip2BlockDecoder {
             out = Arrays.copyOf(out, Math.min(OUT_CAP, out.length * 2));
         }
         int crc = Bzip2Crc.update(-1, out, 0, outLen);
-        Bzip2Rle1 rest = null;
         if (!rle.done()) {
-            byte[] ownRaw = Arrays.copyOf(raw, n);
-            rest = rle.snapshot(ownRaw);
-            byte[] tmp = s.expandScratch;
-            while (!rle.done()) {
-                int got = rle.expand(tmp, 0, tmp.length);
-                crc = Bzip2Crc.update(crc, tmp, 0, got);
-                if (cancelled.getAsBoolean()) {
-                    throw new Corrupt("cancelled");
-                }
-            }
+            // Runs expand past the cap: the decoding thread expands the rest while emitting and finishes the
+            // CRC there, so a run-heavy block is available without a second pass over its output here.
+            return Bzip2Block.pending(endBit, storedCrc, crc, n, out, outLen, rle.snapshot(Arrays.copyOf(raw, n)));
         }
-        return Bzip2Block.ok(endBit, storedCrc, ~crc, n, out, outLen, rest);
+        return Bzip2Block.ok(endBit, storedCrc, ~crc, n, out, outLen, null);
     }
 
     /**

@@ -104,6 +104,8 @@ final class Bzip2Decoder implements ChunkDecoder {
     // The block being emitted
     private @Nullable Bzip2Block current;
     private int emitted;
+    /** Running CRC of a block whose runs are expanded while emitting. */
+    private int restCrc;
 
     Bzip2Decoder(int chunkBytes, boolean trailingIgnore, int parallelism) {
         this.chunkBytes = chunkBytes;
@@ -206,7 +208,13 @@ final class Bzip2Decoder implements ChunkDecoder {
         if (rest != null && !rest.done()) {
             byte[] chunk = new byte[chunkBytes];
             int k = rest.expand(chunk, 0, chunk.length);
-            return ByteBuffer.wrap(chunk, 0, k);
+            restCrc = Bzip2Crc.update(restCrc, chunk, 0, k);
+            if (rest.done() && ~restCrc != b.storedCrc) {
+                throw checksum("block CRC of block " + blocks + " of stream " + streams, b.storedCrc, ~restCrc);
+            }
+            if (k > 0) {
+                return ByteBuffer.wrap(chunk, 0, k);
+            }
         }
         current = null;
         return null;
@@ -481,6 +489,7 @@ final class Bzip2Decoder implements ChunkDecoder {
         head = block.endBit;
         current = block;
         emitted = 0;
+        restCrc = block.computedCrc;
         schedule(end);
         return Step.PROGRESS;
     }

@@ -110,6 +110,16 @@ class Bzip2DecoderTest {
     }
 
     @Test
+    void checksTheCrcOfABlockWhoseRunsAreExpandedWhileEmitting() {
+        byte[] bz = commonsEncode(new byte[40 << 20], 9);
+        byte[] bad = bz.clone();
+        bad[4 + 6 + 3] ^= 0x01; // the first block's stored CRC, after "BZh9" and the 6-byte magic
+        assertThatThrownBy(() -> decode(bad, 1 << 20, 2, false))
+                .isInstanceOf(DecompressionException.class)
+                .hasMessageContaining("block CRC of block 1 of stream 1");
+    }
+
+    @Test
     void rejectsAFlippedBitWithTheBlockCrc() {
         byte[] data = "the quick brown fox jumps over the lazy dog\n".repeat(2000).getBytes();
         byte[] bz = commonsEncode(data, 9);
