@@ -9,6 +9,8 @@ lbzip2 -9 -c ../plain.txt > lbzip2.bz2
 pbzip2 -1 -b1 -c ../big.txt > multiStream.bz2          # 100 kB blocks, one stream each: 3 streams
 head -c 2000 ../plain.txt | bzip2 -c > a.bz2; tail -c +2001 ../plain.txt | lbzip2 -c > b.bz2
 cat a.bz2 b.bz2 > concatenated.bz2
+bzip2 -1 -c ../big.txt > multiBlock.bz2                 # one stream, 3 blocks of 100 k
+lbzip2 -1 -n2 -c ../big.txt > lbzip2MultiBlock.bz2      # one stream, blocks compressed by 2 threads
 for f in bzip2 lbzip2 concatenated; do sha256sum < ../plain.txt | cut -d' ' -f1 > $f.sha256; done
-sha256sum < ../big.txt | cut -d' ' -f1 > multiStream.sha256
+for f in multiStream multiBlock lbzip2MultiBlock; do sha256sum < ../big.txt | cut -d' ' -f1 > $f.sha256; done
 rm -f a.bz2 b.bz2 ../plain.txt ../big.txt

@@ -96,7 +96,9 @@ final class DecompressionOperator implements Operator {
                 case RAW -> PushDecoding.decode(content, () -> new SnappyXerialDecoder(chunk, true), limits);
             };
             case SNAPPY_XERIAL -> PushDecoding.decode(content, () -> new SnappyXerialDecoder(chunk, false), limits);
-            case BZIP2 -> PullDecoding.decode(content, bridge -> new Bzip2StreamReader(bridge, trailing), limits, worker);
+            // decode() may wait for its block workers, so it runs on the worker, never on the input's thread
+            case BZIP2 -> PullDecoding.decode(content, bridge -> new ChunkDecoderReader(bridge,
+                    new Bzip2Decoder(chunk, trailing, Bzip2Decoder.DEFAULT_PARALLELISM)), limits, worker);
             case ZIP -> PullDecoding.decode(content,
                     bridge -> new ZipEntryReader(bridge, spec.entryName, spec.list, spec.maxEntries, limits), limits, worker);
         };

@@ -34,7 +34,7 @@ final class PullDecoding {
         private final InputStreamBridge bridge;
         private final Function<InputStreamBridge, PullReader> opener;
         private final DecodeLimits limits;
-        private @Nullable PullReader reader;
+        private volatile @Nullable PullReader reader;
         private volatile boolean closed;
         private boolean finished;
         private long totalOut;
@@ -111,6 +111,10 @@ final class PullDecoding {
         void close() {
             closed = true;
             bridge.close();
+            PullReader r = reader;
+            if (r != null) {
+                r.close();
+            }
         }
     }
 }

@@ -13,4 +13,8 @@ interface PullReader {
 
     /** Members, streams or entries seen so far; counted against the member cap. */
     long members();
+
+    /** Asks the reader to stop its own helpers; called once, possibly while a read runs on another thread. */
+    default void close() {
+    }
 }

@@ -29,6 +29,8 @@ record GoldenFixture(String format, String file, String stage) {
                 new GoldenFixture("bzip2", "lbzip2.bz2", "decompress/bzip2"),
                 new GoldenFixture("bzip2", "multiStream.bz2", "decompress/bzip2"),
                 new GoldenFixture("bzip2", "concatenated.bz2", "decompress/bzip2"),
+                new GoldenFixture("bzip2", "multiBlock.bz2", "decompress/bzip2"),
+                new GoldenFixture("bzip2", "lbzip2MultiBlock.bz2", "decompress/bzip2"),
                 new GoldenFixture("zstd", "level19.zst", "decompress/zstd"),
                 new GoldenFixture("zstd", "long27.zst", "decompress/zstd"),
                 new GoldenFixture("zstd", "multipleFrames.zst", "decompress/zstd"),
