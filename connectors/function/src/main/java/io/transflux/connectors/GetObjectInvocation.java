@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.transflux.connectors.InvocationOutcome.Delivery;
 import io.transflux.pipeline.ObjectMetadata;
 import io.transflux.pipeline.ObjectStream;
+import io.transflux.pipeline.internal.spool.Spool;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -145,11 +146,13 @@ final class GetObjectInvocation {
     }
 
     private Mono<Void> withSpool(Flux<ByteBuffer> content, java.util.function.Function<Spool, Mono<Void>> use) {
-        return Mono.usingWhen(Spool.write(content, fn.spoolDirectory, fn.maxSpoolBytes),
+        return Mono.usingWhen(Spool.write(content, fn.spoolDirectory, "transflux-spool-", fn.maxSpoolBytes,
+                        "raise it with ObjectLambdaFunction.builder().maxSpoolBytes(..) or the access point payload's "
+                                + "\"maxSpoolBytes\""),
                 sp -> Mono.defer(() -> use.apply(sp)),
-                sp -> Mono.fromRunnable(sp::delete),
-                (sp, e) -> Mono.fromRunnable(sp::delete),
-                sp -> Mono.fromRunnable(sp::delete));
+                Spool::closeAsync,
+                (sp, e) -> sp.closeAsync(),
+                Spool::closeAsync);
     }
 
     private Mono<Void> sendSpooled(Spool sp, long start, long length, ObjectResponse.Builder head,

@@ -262,7 +262,7 @@ public final class ObjectLambdaFunction {
             h.put("Content-Length", Long.toString(length));
         }
         h.put("Accept-Ranges", "bytes");
-        ForwardedHeaders.describe(meta, !pipeline.isEmpty()).forEach(h::put);
+        EntityHeaders.describe(meta, !pipeline.isEmpty()).forEach(h::put);
         return new HeadReply(status, null, null, h);
     }
 

@@ -113,7 +113,7 @@ public final class ObjectResponse {
      * Content-Range, Accept-Ranges and, for partNumber answers, {@code x-amz-mp-parts-count}.
      */
     public Map<String, String> forwardedHeaders() {
-        Map<String, String> h = ForwardedHeaders.entity(metadata, false);
+        Map<String, String> h = EntityHeaders.entity(metadata, false);
         if (contentRange != null) {
             h.put("Content-Range", contentRange);
         }

@@ -9,6 +9,7 @@ import io.transflux.pipeline.ObjectMetadata;
 import io.transflux.pipeline.ObjectStream;
 import io.transflux.pipeline.Operator;
 import io.transflux.pipeline.StageSpec;
+import io.transflux.pipeline.internal.spool.Spool;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -51,6 +52,9 @@ public final class Redaction {
         });
     }
 
+    private static final String DETECT_SPOOL_HINT = "redact/detect scans the whole object before releasing a byte; "
+            + "raise it with redact/detect,max-spool-bytes_<n> or RedactionSpec.builder().maxSpoolBytes(..)";
+
     /**
      * A {@code redact/detect} operator: refuses objects holding any selected entity with a
      * {@link PiiDetectedException} (403 {@code AccessDenied}, "Document contains PII"), and passes the others
@@ -70,17 +74,15 @@ public final class Redaction {
                 spec.toParams(true).toArray(new ActionSpec.Param[0]));
         return Operator.of(stage, (input, limits) -> {
             boolean json = jsonMode(spec, input.metadata());
-            Flux<ByteBuffer> content = Flux.using(() -> new Spool(spec.maxSpoolBytes()), spool -> {
+            Flux<ByteBuffer> content = Flux.defer(() -> {
                 RedactionScanner s = new RedactionScanner(set, new Replacer(scanSpec), limits.maxChunkBytes(), true,
                         json ? new JsonTokenizer(spec) : JsonFilter.TEXT);
-                return input.content().limitRate(2)
-                        .doOnNext(b -> {
-                            spool.write(b);
-                            s.feed(b);
-                        })
-                        .then(Mono.fromRunnable(s::finish))
-                        .thenMany(Flux.defer(() -> spool.read(limits.maxChunkBytes())));
-            }, Spool::close);
+                // Scan on the caller's thread; the spool writes on boundedElastic (feed reads a duplicate).
+                return Flux.usingWhen(Spool.write(input.content().limitRate(2).doOnNext(s::feed), null,
+                                "transflux-detect-", spec.maxSpoolBytes(), DETECT_SPOOL_HINT),
+                        spool -> Mono.fromRunnable(s::finish).thenMany(spool.content(limits.maxChunkBytes())),
+                        Spool::closeAsync, (spool, e) -> spool.closeAsync(), Spool::closeAsync);
+            });
             return input.withContent(content);
         });
     }

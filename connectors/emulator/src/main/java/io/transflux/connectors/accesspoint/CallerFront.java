@@ -14,6 +14,7 @@ import io.transflux.connectors.oss.OssCredentials;
 import io.transflux.connectors.oss.OssSigner;
 import io.transflux.connectors.s3.AwsCredentials;
 import io.transflux.connectors.s3.SigV4Check;
+import io.transflux.pipeline.internal.uri.PercentEncoding;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -231,8 +232,7 @@ final class CallerFront {
     }
 
     private static String encode(String s) {
-        return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20").replace("*", "%2A")
-                .replace("%7E", "~");
+        return PercentEncoding.encode(s);
     }
 
     /** The caller's headers as the event carries them: original case, without authorization. */

@@ -1,7 +1,6 @@
 package io.transflux.connectors.accesspoint;
 
 import java.io.IOException;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -18,6 +17,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
+import io.transflux.pipeline.internal.uri.PercentEncoding;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -292,7 +292,7 @@ final class FileStore {
     }
 
     private static String enc(String s, boolean url) {
-        return url ? URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20").replace("%2F", "/")
+        return url ? PercentEncoding.encodePath(s)
                 : PlatformError.escape(s);
     }
 }

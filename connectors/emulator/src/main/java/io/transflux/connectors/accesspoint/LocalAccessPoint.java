@@ -34,7 +34,9 @@ import io.transflux.connectors.s3.S3WgorClient;
 import io.transflux.pipeline.Limits;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
@@ -107,6 +109,11 @@ public final class LocalAccessPoint implements AutoCloseable {
     private final CallbackSender callbacks = new CallbackSender();
     private final UploadFront uploads;
     private final MultipartFront multipart;
+    /**
+     * Empty until the constructor has set every field. The server must be bound first (its port makes {@link #base}),
+     * so a request that arrives in between waits here instead of seeing a half-built access point.
+     */
+    private final Sinks.Empty<Void> ready = Sinks.empty();
 
     private LocalAccessPoint(Builder b) {
         this.store = new FileStore(Objects.requireNonNull(b.root, "root"));
@@ -140,12 +147,23 @@ public final class LocalAccessPoint implements AutoCloseable {
                         super.channelRead(ctx, msg);
                     }
                 }))
-                .handle(this::handle)
+                .handle((req, res) -> ready.asMono().thenMany(Flux.defer(() -> handle(req, res))))
                 .bindNow(Duration.ofSeconds(10));
         this.base = "http://" + hostLiteral(b.host) + ":" + server.port();
         this.external = b.functionUrl != null;
+        try {
+            this.invoker = invoker(b);
+        } catch (RuntimeException e) {
+            server.disposeNow(Duration.ofSeconds(10));
+            throw e;
+        }
+        // Every field is set: let requests through (the sink's emission publishes the fields to Netty's threads).
+        ready.tryEmitEmpty();
+    }
+
+    private FunctionInvoker invoker(Builder b) {
         if (b.functionUrl != null) {
-            this.invoker = FunctionInvoker.remote(b.functionUrl, functionTimeout);
+            return FunctionInvoker.remote(b.functionUrl, functionTimeout);
         } else {
             ObjectLambdaFunction fn = ObjectLambdaFunction.builder().limits(b.limits)
                     .sourceOpener(HttpSourceOpener.create(HttpSourceSpec.builder()
@@ -155,7 +173,7 @@ public final class LocalAccessPoint implements AutoCloseable {
             S3ObjectLambda s3 = S3ObjectLambda.create(fn, S3WgorClient.create(region, credentials).endpointOverride(base));
             OssObjectFc oss = OssObjectFc.create(fn, OssWgorClient.create(new OssCredentials(credentials.accessKeyId(),
                     b.secret, null)).endpointOverride(base).region(ossRegion).chunked(true));
-            this.invoker = FunctionInvoker.inProcess(s3, oss);
+            return FunctionInvoker.inProcess(s3, oss);
         }
     }
 

@@ -3,6 +3,7 @@ package io.transflux.connectors.upload;
 import java.util.Map;
 import java.util.SortedMap;
 
+import io.transflux.pipeline.internal.uri.PercentEncoding;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,18 +38,7 @@ public interface StoreEndpoint {
      * {@code %XX} with upper-case hex.
      */
     static String encode(String s, boolean keepSlash) {
-        StringBuilder b = new StringBuilder(s.length() + 16);
-        for (byte x : s.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
-            int c = x & 0xff;
-            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
-                    || c == '_' || c == '~' || (keepSlash && c == '/')) {
-                b.append((char) c);
-            } else {
-                b.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
-            }
-        }
-        return b.toString();
+        return PercentEncoding.encode(s, keepSlash);
     }
 
     /** {@code name[=value]&...} in the given order, encoded with {@link #encode(String, boolean)}. */

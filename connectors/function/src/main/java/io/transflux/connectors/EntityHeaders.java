@@ -6,13 +6,14 @@ import java.util.Map;
 import io.transflux.pipeline.ObjectMetadata;
 
 /**
- * The entity headers that describe the returned bytes, by their HTTP names. After a transform the source's
- * ETag no longer identifies the bytes, so it is only forwarded by the empty pipeline; checksum headers of
- * the source are never forwarded (ObjectMetadata does not carry them).
+ * The entity headers that describe the returned bytes, by their HTTP names: what the response carries (not
+ * {@code http.ForwardedHeaders}, which picks the caller's headers sent on to the source). After a transform the
+ * source's ETag no longer identifies the bytes, so it is only forwarded by the empty pipeline; checksum headers
+ * of the source are never forwarded (ObjectMetadata does not carry them).
  */
-final class ForwardedHeaders {
+final class EntityHeaders {
 
-    private ForwardedHeaders() {
+    private EntityHeaders() {
     }
 
     /** Content-Type, Content-Encoding, Cache-Control, Content-Disposition, ETag, Last-Modified, x-amz-meta-*. */

@@ -8,13 +8,13 @@ import io.transflux.pipeline.ObjectMetadata;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class ForwardedHeadersDateTest {
+class EntityHeadersDateTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.transflux.connectors.http.CalendarDays#oneAndTwoDigitDays")
     void lastModifiedIsForwardedAsImfFixdate(String label, Clock clock, String imfFixdate) {
         ObjectMetadata m = ObjectMetadata.builder().lastModified(clock.instant()).build();
 
-        assertThat(ForwardedHeaders.describe(m, true)).containsEntry("Last-Modified", imfFixdate);
+        assertThat(EntityHeaders.describe(m, true)).containsEntry("Last-Modified", imfFixdate);
     }
 }
