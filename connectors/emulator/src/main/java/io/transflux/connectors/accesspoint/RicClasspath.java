@@ -71,6 +71,39 @@ final class RicClasspath {
         }
     }
 
+    /**
+     * The RIC's JNI client for this machine, unpacked once to a private file. Left to itself every RIC process copies
+     * it to the one path {@code /tmp/.libaws-lambda-jni.so} and loads it from there, so processes starting together
+     * overwrite a library another is loading and crash (seen here: SIGSEGV in {@code dlopen}); the RIC loads the
+     * file named by {@value #JNI_PROPERTY} instead.
+     */
+    static Path unpackNative(List<Path> ricClasspath) {
+        String arch = System.getProperty("os.arch");
+        String lib = "jni/libaws-lambda-jni.linux-" + (arch.equals("aarch64") ? "aarch_64" : "x86_64") + ".so";
+        for (Path p : ricClasspath) {
+            if (!Files.isRegularFile(p)) {
+                continue;
+            }
+            try (JarFile jar = new JarFile(p.toFile())) {
+                JarEntry e = jar.getJarEntry(lib);
+                if (e == null) {
+                    continue;
+                }
+                Path out = Files.createTempFile("transflux-aws-lambda-jni-", ".so");
+                out.toFile().deleteOnExit();
+                try (InputStream is = jar.getInputStream(e)) {
+                    Files.copy(is, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+                return out;
+            } catch (IOException ex) {
+                throw new UncheckedIOException("Could not unpack the Runtime Interface Client's " + lib, ex);
+            }
+        }
+        throw new IllegalStateException("The Runtime Interface Client jars hold no " + lib);
+    }
+
+    static final String JNI_PROPERTY = "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
+
     /** Copies the RIC's packages out of the shaded {@code jar} into a temporary jar. */
     private static Path extract(Path jar) {
         try {

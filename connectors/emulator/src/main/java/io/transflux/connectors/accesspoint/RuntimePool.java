@@ -44,6 +44,7 @@ final class RuntimePool implements FunctionInvoker, AutoCloseable {
     private final Duration timeout;
     private final String functionArn;
     private final List<Path> ricClasspath;
+    private final Path jniLibrary;
     private final List<Environment> environments = new ArrayList<>();
     private final ArrayDeque<Invocation> queue = new ArrayDeque<>();
     private final ArrayDeque<Environment> idle = new ArrayDeque<>();
@@ -58,6 +59,7 @@ final class RuntimePool implements FunctionInvoker, AutoCloseable {
         this.timeout = timeout;
         this.functionArn = "arn:aws:lambda:" + region + ":000000000000:function:transflux-local";
         this.ricClasspath = spec.ricClasspath().isEmpty() ? RicClasspath.locate() : spec.ricClasspath();
+        this.jniLibrary = RicClasspath.unpackNative(ricClasspath);
         for (int i = 0; i < spec.processes(); i++) {
             Environment e = new Environment(i);
             environments.add(e);
@@ -73,9 +75,16 @@ final class RuntimePool implements FunctionInvoker, AutoCloseable {
         }
         return Mono.defer(() -> {
             Invocation inv = new Invocation(event, System.currentTimeMillis() + timeout.toMillis());
-            dispatch(inv);
+            try {
+                dispatch(inv);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "function runtime: could not start a runtime process", e);
+                return Mono.error(new PlatformError(500, "LambdaRuntimeError",
+                        "The Lambda function's runtime could not be started."));
+            }
             return inv.result.asMono();
-        });
+        // Starting a runtime binds a port and forks a JVM: never on an event loop.
+        }).subscribeOn(Schedulers.boundedElastic());
     }
 
     private void dispatch(Invocation inv) {
@@ -163,6 +172,7 @@ final class RuntimePool implements FunctionInvoker, AutoCloseable {
             List<String> cmd = new ArrayList<>();
             cmd.add(spec.javaCommand() != null ? spec.javaCommand().toString()
                     : Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.add("-D" + RicClasspath.JNI_PROPERTY + "=" + jniLibrary);
             cmd.addAll(spec.jvmOptions());
             cmd.add("-cp");
             List<Path> cp = new ArrayList<>(spec.classpath());
