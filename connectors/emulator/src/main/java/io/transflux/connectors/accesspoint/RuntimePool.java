@@ -405,7 +405,8 @@ final class RuntimePool implements FunctionInvoker, AutoCloseable {
             if (p != null) {
                 p.destroy();
                 try {
-                    if (!p.waitFor(3, java.util.concurrent.TimeUnit.SECONDS)) {
+                    // Generous: a JVM writing a start-up archive at exit (-XX:ArchiveClassesAtExit) takes seconds.
+                    if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
                         p.destroyForcibly().waitFor(3, java.util.concurrent.TimeUnit.SECONDS);
                     }
                 } catch (InterruptedException ie) {
