@@ -107,10 +107,16 @@ final class RicClasspath {
     /** Copies the RIC's packages out of the shaded {@code jar} into a temporary jar. */
     private static Path extract(Path jar) {
         try {
-            Path out = Files.createTempFile("transflux-ric-", ".jar");
-            out.toFile().deleteOnExit();
+            // A stable name per source jar: start-up archives (AppCDS, AOT cache) only match the same classpath.
+            String key = Integer.toHexString((jar.toAbsolutePath() + ":" + Files.size(jar) + ":"
+                    + Files.getLastModifiedTime(jar).toMillis()).hashCode());
+            Path out = Path.of(System.getProperty("java.io.tmpdir"), "transflux-ric-" + key + ".jar");
+            if (Files.isRegularFile(out)) {
+                return out;
+            }
+            Path tmp = Files.createTempFile("transflux-ric-", ".tmp");
             try (JarFile in = new JarFile(jar.toFile());
-                 JarOutputStream os = new JarOutputStream(Files.newOutputStream(out))) {
+                 JarOutputStream os = new JarOutputStream(Files.newOutputStream(tmp))) {
                 for (JarEntry e : java.util.Collections.list(in.entries())) {
                     if (e.isDirectory() || PREFIXES.stream().noneMatch(e.getName()::startsWith)) {
                         continue;
@@ -122,6 +128,7 @@ final class RicClasspath {
                     os.closeEntry();
                 }
             }
+            Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             return out;
         } catch (IOException e) {
             throw new UncheckedIOException("Could not copy the Runtime Interface Client out of " + jar, e);
