@@ -21,6 +21,7 @@ import io.transflux.connectors.accesspoint.Action;
 import io.transflux.connectors.accesspoint.AccessPointSpec;
 import io.transflux.connectors.accesspoint.Feature;
 import io.transflux.connectors.accesspoint.Flavor;
+import io.transflux.connectors.accesspoint.FunctionRuntimeSpec;
 import io.transflux.connectors.accesspoint.LocalAccessPoint;
 import io.transflux.pipeline.Limits;
 import io.transflux.pipeline.PipelineException;
@@ -86,6 +87,31 @@ final class ServeCommand implements Callable<Integer> {
                     + "for the in-process function, GetObject for --function-url); others are answered from the store.")
     @Nullable String actions;
 
+    @Option(names = "--function-runtime", paramLabel = "java",
+            description = "Run the deployable function jar in separate JVMs through the AWS Lambda Runtime Interface "
+                    + "Client, against a Lambda Runtime API served on loopback (S3 flavour; see docs/serve.md).")
+    @Nullable String functionRuntime;
+
+    @Option(names = "--function-jar", paramLabel = "PATH",
+            description = "The function jar for --function-runtime (e.g. connectors/function/target/transflux-function.jar).")
+    @Nullable Path functionJar;
+
+    @Option(names = "--handler", paramLabel = "CLASS::method",
+            description = "Lambda handler for --function-runtime (default: " + FunctionRuntimeSpec.DEFAULT_HANDLER + ").")
+    String handler = FunctionRuntimeSpec.DEFAULT_HANDLER;
+
+    @Option(names = "--function-processes", paramLabel = "N",
+            description = "Runtime processes, each one invocation at a time as on Lambda (default: 1).")
+    int functionProcesses = 1;
+
+    @Option(names = "--function-jvm-option", paramLabel = "OPTION",
+            description = "JVM option for the function processes, repeatable (e.g. -XX:SharedArchiveFile=app.jsa).")
+    List<String> functionJvmOptions = new ArrayList<>();
+
+    @Option(names = "--function-env", paramLabel = "NAME=VALUE",
+            description = "Environment variable for the function processes, repeatable (e.g. TRANSFLUX_PIPELINE=...).")
+    Map<String, String> functionEnv = new java.util.LinkedHashMap<>();
+
     @Option(names = "--features", paramLabel = "NAME[,NAME...]",
             description = "Narrow the default access point's features (default: all of GetObject-Range, "
                     + "GetObject-PartNumber, HeadObject-Range, HeadObject-PartNumber).")
@@ -141,6 +167,7 @@ final class ServeCommand implements Callable<Integer> {
                         err.println(line);
                         err.flush();
                     });
+            b.functionRuntime(functionRuntimeSpec());
             Map<String, String> env = environment;
             String id = accessKeyId != null ? accessKeyId : env.getOrDefault(KEY_ENV, LocalAccessPoint.DEFAULT_ACCESS_KEY_ID);
             String secret = secretAccessKey != null ? secretAccessKey
@@ -193,6 +220,29 @@ final class ServeCommand implements Callable<Integer> {
         return Transflux.EXIT_OK;
     }
 
+    /** The RIC mode's settings, or null when the function runs in-process or behind --function-url. */
+    @Nullable FunctionRuntimeSpec functionRuntimeSpec() {
+        if (functionRuntime == null) {
+            if (functionJar != null) {
+                throw new ParameterException(spec().commandLine(), "--function-jar: needs --function-runtime java");
+            }
+            return null;
+        }
+        if (!functionRuntime.equals("java")) {
+            throw new ParameterException(spec().commandLine(), "--function-runtime: actual '" + functionRuntime
+                    + "', expected java");
+        }
+        if (functionUrl != null) {
+            throw new ParameterException(spec().commandLine(), "--function-runtime and --function-url: choose one");
+        }
+        if (functionJar == null || !Files.isRegularFile(functionJar)) {
+            throw new ParameterException(spec().commandLine(), "--function-jar: actual '" + functionJar
+                    + "', expected an existing jar");
+        }
+        return FunctionRuntimeSpec.builder().functionJar(functionJar).handler(handler).processes(functionProcesses)
+                .jvmOptions(functionJvmOptions).environment(functionEnv).build();
+    }
+
     /** {@code decompress/auto}, then {@code redact/pii} when those stages are registered. */
     static String defaultPipeline(SortedSet<String> stages) {
         List<String> parts = new ArrayList<>();
@@ -214,7 +264,8 @@ final class ServeCommand implements Callable<Integer> {
             @Nullable String awsEnvId) throws IOException {
         String ep = server.endpoint();
         out.println("transflux serve: " + ep + "  (root " + dir + ", flavor " + dflt.flavor().id() + ", pipeline '"
-                + dflt.pipeline() + "', function " + (functionUrl == null ? "in-process" : "at " + functionUrl) + ")");
+                + dflt.pipeline() + "', function " + (functionUrl != null ? "at " + functionUrl
+                : functionRuntime != null ? "JVM " + functionJar + " via the Runtime Interface Client" : "in-process") + ")");
         boolean defaults = id.equals(LocalAccessPoint.DEFAULT_ACCESS_KEY_ID)
                 && secret.equals(LocalAccessPoint.DEFAULT_SECRET_ACCESS_KEY);
         out.println("accepted access key ids: " + id + (defaults ? " (documented local secret "

@@ -63,7 +63,8 @@ import reactor.netty.http.server.HttpServerResponse;
  *   <tr><td>region</td><td>{@value #DEFAULT_REGION} (S3), {@value #DEFAULT_OSS_REGION} (OSS V4 scope)</td></tr>
  *   <tr><td>anonymous access</td><td>allowed when bound to a loopback address</td></tr>
  *   <tr><td>function timeout</td><td>60 s ({@link #DEFAULT_FUNCTION_TIMEOUT}); then 500 {@code LambdaTimeout}</td></tr>
- *   <tr><td>function</td><td>in-process function core; or an HTTP endpoint ({@link Builder#functionUrl})</td></tr>
+ *   <tr><td>function</td><td>in-process function core; or an HTTP endpoint ({@link Builder#functionUrl}); or
+ *   function JVMs through the Lambda Runtime Interface Client ({@link Builder#functionRuntime})</td></tr>
  *   <tr><td>accepted keys</td><td>{@link Builder#credentials}, plus any {@link Builder#alsoAccept} pairs</td></tr>
  * </table>
  */
@@ -164,6 +165,10 @@ public final class LocalAccessPoint implements AutoCloseable {
     private FunctionInvoker invoker(Builder b) {
         if (b.functionUrl != null) {
             return FunctionInvoker.remote(b.functionUrl, functionTimeout);
+        } else if (b.functionRuntime != null) {
+            return new RuntimePool(b.functionRuntime, Map.of("AWS_REGION", region, "AWS_DEFAULT_REGION", region,
+                    "AWS_ACCESS_KEY_ID", credentials.accessKeyId(), "AWS_SECRET_ACCESS_KEY", b.secret,
+                    S3WgorClient.ENDPOINT_ENV, base), functionTimeout, region);
         } else {
             ObjectLambdaFunction fn = ObjectLambdaFunction.builder().limits(b.limits)
                     .sourceOpener(HttpSourceOpener.create(HttpSourceSpec.builder()
@@ -210,6 +215,13 @@ public final class LocalAccessPoint implements AutoCloseable {
     public void close() {
         server.disposeNow(Duration.ofSeconds(5));
         callbacks.close();
+        if (invoker instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "closing the function runtime: " + e);
+            }
+        }
     }
 
     String secret() {
@@ -379,6 +391,7 @@ public final class LocalAccessPoint implements AutoCloseable {
                 .features(EnumSet.allOf(Feature.class)).build();
         private List<AccessPointSpec> accessPoints = new ArrayList<>();
         private @Nullable URI functionUrl;
+        private @Nullable FunctionRuntimeSpec functionRuntime;
         private Duration functionTimeout = DEFAULT_FUNCTION_TIMEOUT;
         private Limits limits = Limits.defaults();
         private Consumer<String> accessLog = line -> LOG.log(System.Logger.Level.INFO, line);
@@ -454,6 +467,15 @@ public final class LocalAccessPoint implements AutoCloseable {
         /** POST events to this HTTP function endpoint instead of running the function core in-process. */
         public Builder functionUrl(@Nullable URI url) {
             this.functionUrl = url;
+            return this;
+        }
+
+        /**
+         * Runs the deployable function in separate JVMs through the Lambda Runtime Interface Client, against a Lambda
+         * Runtime API served on loopback (S3 flavour), instead of the in-process function core.
+         */
+        public Builder functionRuntime(@Nullable FunctionRuntimeSpec spec) {
+            this.functionRuntime = spec;
             return this;
         }
 
