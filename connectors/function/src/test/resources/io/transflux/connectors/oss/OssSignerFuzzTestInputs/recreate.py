@@ -1,4 +1,4 @@
-"""Writes an OSS V1-signed request head for OssSignerFuzzTest (protocols.md §3.5: HMAC-SHA1 over verb,
+"""Writes an OSS V1-signed request head for OssSignerFuzzTest (docs/protocols.md §3.5: HMAC-SHA1 over verb,
 Content-MD5, Content-Type, Date, sorted x-oss-* headers and the canonical resource)."""
 import base64
 import hashlib
