@@ -1,7 +1,7 @@
 package io.transflux.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static io.transflux.testing.ExternalTools.requireThat;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -70,7 +70,7 @@ class ServeCommandClientsTest {
 
     @Test
     void curlGetsTheObjectAnonymously() throws Exception {
-        assumeTrue(ServeProcess.available("curl", "--version"), "curl not installed: apt-get install curl");
+        requireThat(ServeProcess.available("curl", "--version"), "curl not installed: apt-get install curl");
         ProcessResult r = run(Map.of(), "curl", "-sS", "-f", serve.endpoint + "/logs/app.jsonl");
         assertThat(r.exit()).as(r.stderr()).isZero();
         assertThat(r.stdout()).isEqualTo(sample);
@@ -78,7 +78,7 @@ class ServeCommandClientsTest {
 
     @Test
     void awsCliGetObjectAndListWork() throws Exception {
-        assumeTrue(ServeProcess.available("aws", "--version"), "awscli not installed: apt-get install awscli");
+        requireThat(ServeProcess.available("aws", "--version"), "awscli not installed: apt-get install awscli");
         Path out = dir.resolve("aws-out.jsonl");
         ProcessResult r = run(awsEnv(), "aws", "s3api", "get-object", "--endpoint-url", serve.endpoint, "--bucket", "logs",
                 "--key", "app.jsonl", out.toString());
@@ -106,7 +106,7 @@ class ServeCommandClientsTest {
 
     @Test
     void boto3GetObjectWithChecksumModeWorks() throws Exception {
-        assumeTrue(ServeProcess.available("python3", "-c", "import boto3"),
+        requireThat(ServeProcess.available("python3", "-c", "import boto3"),
                 "boto3 not installed: apt-get install python3-boto3");
         String script = String.join("\n",
                 "import boto3, sys, hashlib",
@@ -127,7 +127,7 @@ class ServeCommandClientsTest {
 
     @Test
     void twoGibStreamThroughAServerWith128MibHeap() throws Exception {
-        assumeTrue(ServeProcess.available("curl", "--version"), "curl not installed: apt-get install curl");
+        requireThat(ServeProcess.available("curl", "--version"), "curl not installed: apt-get install curl");
         Process p = new ProcessBuilder("curl", "-sS", "-f", serve.endpoint + "/big/zeros.bin").start();
         CRC32C crc = new CRC32C();
         long n = 0;

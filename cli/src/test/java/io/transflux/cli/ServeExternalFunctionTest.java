@@ -1,7 +1,7 @@
 package io.transflux.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static io.transflux.testing.ExternalTools.requireThat;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -36,8 +36,8 @@ class ServeExternalFunctionTest {
 
     @Test
     void boto3DocumentationHandlerServesUppercaseToTheAwsCliAndHeadAndListSkipIt() throws Exception {
-        assumeTrue(ServeProcess.available("aws", "--version"), "awscli not installed: apt-get install awscli");
-        assumeTrue(ServeProcess.available("python3", "-c", "import boto3, requests"),
+        requireThat(ServeProcess.available("aws", "--version"), "awscli not installed: apt-get install awscli");
+        requireThat(ServeProcess.available("python3", "-c", "import boto3, requests"),
                 "boto3/requests not installed: apt-get install python3-boto3 python3-requests");
         Path root = Files.createDirectories(dir.resolve("root/docs"));
         Files.writeString(root.resolve("a.txt"), TEXT);
@@ -102,7 +102,7 @@ class ServeExternalFunctionTest {
                     .contains("DISABLE_HOST_PREFIX_INJECTION").contains("accepted access key ids: transflux");
             for (String c : commands) {
                 boolean aws = c.contains("aws ");
-                assumeTrue(ServeProcess.available(aws ? "aws" : "curl", "--version"), c + ": tool not installed");
+                requireThat(ServeProcess.available(aws ? "aws" : "curl", "--version"), c + ": tool not installed");
                 ProcessResult r = runAsPrinted(c);
                 assertThat(r.exit()).as(c + "\n" + r.stderr()).isZero();
                 String got = new String(r.stdout(), StandardCharsets.UTF_8);
@@ -126,7 +126,7 @@ class ServeExternalFunctionTest {
             assertThat(commands).noneSatisfy(c -> assertThat(c).contains("aws "));
             assertThat(String.join("\n", serve.banner)).contains("aliyun-sdk-oss: new OSSClientBuilder().build(\""
                     + serve.endpoint + "\"").contains("setSLDEnabled(true)");
-            assumeTrue(ServeProcess.available("curl", "--version"), "curl not installed");
+            requireThat(ServeProcess.available("curl", "--version"), "curl not installed");
             for (String c : commands) {
                 ProcessResult r = runAsPrinted(c);
                 assertThat(r.exit()).as(c + "\n" + r.stderr()).isZero();
@@ -137,7 +137,7 @@ class ServeExternalFunctionTest {
 
     @Test
     void awsKeyPairExportedInTheShellIsAcceptedAndNamedWithoutItsSecret() throws Exception {
-        assumeTrue(ServeProcess.available("aws", "--version"), "awscli not installed: apt-get install awscli");
+        requireThat(ServeProcess.available("aws", "--version"), "awscli not installed: apt-get install awscli");
         Path root = Files.createDirectories(dir.resolve("root/logs"));
         Files.writeString(root.resolve("app.txt"), TEXT);
         String secret = "shell-secret-" + Long.toHexString(System.nanoTime());

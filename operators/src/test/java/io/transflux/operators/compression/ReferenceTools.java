@@ -18,6 +18,7 @@ final class ReferenceTools {
 
     /** {@code bzip2 -dc}: the decoded bytes, or null when bzip2 exits non-zero. */
     static byte @Nullable [] bzip2DcOrNull(byte[] input) {
+        io.transflux.testing.ExternalTools.require("bzip2", "bzip2");
         try {
             Process p = new ProcessBuilder("bzip2", "-dc").redirectError(ProcessBuilder.Redirect.DISCARD).start();
             CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> {

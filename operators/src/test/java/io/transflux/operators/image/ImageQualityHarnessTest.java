@@ -58,8 +58,8 @@ class ImageQualityHarnessTest {
 
     @BeforeAll
     static void makeTheSet() throws IOException, InterruptedException {
-        assertThat(Path.of(IM)).as("ImageMagick (Debian package imagemagick) is required").isExecutable();
-        assertThat(onPath("vipsthumbnail")).as("vipsthumbnail (Debian package libvips-tools) is required").isTrue();
+        io.transflux.testing.ExternalTools.require("imagemagick", "convert");
+        io.transflux.testing.ExternalTools.require("libvips-tools", "vipsthumbnail");
         dir = Files.createTempDirectory("transflux-quality");
         Path script = dir.resolve("make-quality-set.sh");
         try (InputStream in = ImageQualityHarnessTest.class.getResourceAsStream("/quality/make-quality-set.sh")) {
@@ -185,14 +185,6 @@ class ImageQualityHarnessTest {
         return mse == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(255.0 * 255.0 / mse);
     }
 
-    private static boolean onPath(String tool) {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(d, tool))) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     private static void exec(List<String> cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

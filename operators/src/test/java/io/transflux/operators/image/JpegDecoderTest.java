@@ -34,6 +34,7 @@ class JpegDecoderTest {
 
     @BeforeAll
     static void makeTheSet() throws IOException, InterruptedException {
+        io.transflux.testing.ExternalTools.require("imagemagick libjpeg-turbo-progs", "convert", "cjpeg", "djpeg");
         Path script = dir.resolve("make-jpeg-set.sh");
         try (InputStream in = JpegDecoderTest.class.getResourceAsStream("/jpeg/make-jpeg-set.sh")) {
             Files.write(script, in.readAllBytes());

@@ -1,7 +1,7 @@
 package io.transflux.connectors.accesspoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static io.transflux.testing.ExternalTools.requireThat;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -37,7 +37,7 @@ class RoutePrefixTest {
 
     @Test
     void boto3WithDefaultSettingsReachesServeWhenTheRouteIsPrefixedOntoEndpoint0001() throws Exception {
-        assumeTrue(available(), "boto3 not installed: apt-get install python3-boto3");
+        requireThat(available(), "boto3 not installed: apt-get install python3-boto3");
         Files.createDirectories(root.resolve("b"));
         Files.writeString(root.resolve("b/k.txt"), "route prefix\n".repeat(100));
         int[] port = new int[1];

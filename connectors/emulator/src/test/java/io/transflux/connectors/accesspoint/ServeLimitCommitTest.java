@@ -134,6 +134,7 @@ class ServeLimitCommitTest {
 
     @Test
     void aLimitPast8MiBFailsCurl() throws Exception {
+        io.transflux.testing.ExternalTools.require("curl", "curl");
         Process p = new ProcessBuilder("curl", "-sS", "-o", downloads.resolve("curl.log").toString(),
                 late.endpoint() + "/logs/twenty.log").redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
