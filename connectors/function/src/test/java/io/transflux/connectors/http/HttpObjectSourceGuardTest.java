@@ -78,14 +78,14 @@ class HttpObjectSourceGuardTest extends OriginTestBase {
 
     @Test
     void reachesTheTlsHandshakeForHttpsAndReportsItsFailure() {
-        // The origin speaks plain HTTP, so the handshake fails: what matters is a typed error rather than
-        // Reactor Netty's TLS set-up blowing up (it probes for QUIC classes on first use).
+        // The origin speaks plain HTTP, so the handshake fails: what matters is a typed error that names TLS
+        // (not retryable, #12 §5) rather than Reactor Netty's TLS set-up blowing up (it probes for QUIC classes).
         HttpObjectSource source = HttpObjectSource.builder("https://127.0.0.1:" + origin.port() + "/o")
                 .client(client).spec(spec(b -> b.maxResumes(0))).build();
 
         assertThatThrownBy(() -> source.open().block(WAIT))
-                .isInstanceOfSatisfying(SourceException.class, e -> assertThat(e.code()).isIn(
-                        ErrorCode.SOURCE_UNAVAILABLE, ErrorCode.SOURCE_TIMEOUT));
+                .isInstanceOfSatisfying(SourceException.class, e -> assertThat(e.code()).isEqualTo(
+                        ErrorCode.SOURCE_TLS_FAILED));
     }
 
     private void expectRefused(String url, HttpSourceSpec spec, String reason) {
