@@ -64,7 +64,13 @@ final class InvokeCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec().commandLine().getOut();
         PrintWriter err = spec().commandLine().getErr();
-        Map<String, String> env = System.getenv();
+        // The function's log lines follow the command's own lines (the typed error first).
+        try (DeferredLog functionLog = DeferredLog.hold()) {
+            return invoke(out, err, System.getenv());
+        }
+    }
+
+    private Integer invoke(PrintWriter out, PrintWriter err, Map<String, String> env) {
         try {
             byte[] bytes;
             try {
@@ -98,13 +104,15 @@ final class InvokeCommand implements Callable<Integer> {
             if (outcome == null) {
                 return Transflux.EXIT_OK;
             }
-            err.println("outcome " + outcome.toLogLine());
             if (outcome.succeeded()) {
+                err.println("outcome " + outcome.toLogLine());
                 err.flush();
                 return Transflux.EXIT_OK;
             }
+            // The typed error comes first, as for `run`: scripts and people read the first line.
             err.println("error: " + (outcome.errorCode() == null ? "WgorFailed" : outcome.errorCode()) + ": invocation "
                     + outcome.delivery().name().toLowerCase() + " with status " + outcome.status());
+            err.println("outcome " + outcome.toLogLine());
             err.flush();
             return Transflux.EXIT_FAILURE;
         } catch (RuntimeException e) {

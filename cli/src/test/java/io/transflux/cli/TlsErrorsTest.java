@@ -89,8 +89,9 @@ class TlsErrorsTest {
     }
 
     record Result(int exit, String err) {
-        String errorLine() {
-            return err.lines().filter(l -> l.startsWith("error: ")).findFirst().orElse("(none)\n" + err);
+        /** The first line on stderr, which must be the typed error. */
+        String firstLine() {
+            return err.lines().findFirst().orElse("(no output)");
         }
     }
 
@@ -146,7 +147,7 @@ class TlsErrorsTest {
             Result wgor = child(List.of("-Xmx128m"), env, "invoke", "--flavor", "s3", "--allow-source-host", "127.0.0.1",
                     "--event", event("http://127.0.0.1:" + plain.port() + "/k").toString());
             assertThat(wgor.exit()).isEqualTo(1);
-            assertThat(wgor.errorLine()).startsWith("error: WgorTlsUntrusted: ");
+            assertThat(wgor.firstLine()).as(wgor.err()).startsWith("error: WgorTlsUntrusted: ");
 
             // The WGOR endpoint is fine, the source's certificate is not trusted: a 403, which clients do not retry.
             Map<String, String> plainWgor = Map.of("AWS_REGION", "eu-west-1", "AWS_ACCESS_KEY_ID", "AKIDTEST",
@@ -154,7 +155,7 @@ class TlsErrorsTest {
             Result source = child(List.of("-Xmx128m"), plainWgor, "invoke", "--flavor", "s3", "--allow-source-host",
                     "127.0.0.1", "--event", event("https://127.0.0.1:" + localhost.port() + "/k").toString());
             assertThat(source.exit()).isEqualTo(1);
-            assertThat(source.errorLine()).startsWith("error: SourceTlsUntrusted: ").contains("403")
+            assertThat(source.firstLine()).as(source.err()).startsWith("error: SourceTlsUntrusted: ").contains("403")
                     .doesNotContain("ServiceUnavailable");
         } finally {
             plain.disposeNow();
