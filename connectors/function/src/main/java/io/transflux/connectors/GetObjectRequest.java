@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
+import io.transflux.pipeline.internal.secret.LogSafe;
 
 /**
  * A GetObject invocation, platform-neutral: where the original object is, what to send when fetching it,
@@ -27,7 +28,7 @@ public record GetObjectRequest(@Nullable String requestId, String sourceUrl, Map
     /** Never prints the URL's query or the headers' values. */
     @Override
     public String toString() {
-        return "GetObjectRequest{requestId=" + requestId + ", source=" + Redactor.url(sourceUrl)
+        return "GetObjectRequest{requestId=" + requestId + ", source=" + LogSafe.url(sourceUrl)
                 + ", range=" + range + ", partNumber=" + partNumber + ", checksumRequested=" + checksumRequested
                 + '}';
     }

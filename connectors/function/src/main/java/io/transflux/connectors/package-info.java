@@ -3,8 +3,8 @@
  * opens the source, applies the {@link io.transflux.pipeline.Pipeline}, honours Range or partNumber on the
  * transformed bytes, streams the answer to a {@link io.transflux.connectors.ResponseWriter} (the S3 or OSS
  * WriteGetObjectResponse client) and reports an {@link io.transflux.connectors.InvocationOutcome}. Error
- * mapping ({@link io.transflux.connectors.ErrorMapping}) and secret redaction
- * ({@link io.transflux.connectors.Redactor}) live here once for both platforms.
+ * mapping ({@link io.transflux.connectors.ErrorMapping}) lives here once for both platforms; secrets in logs and
+ * messages are rendered by pipeline-core's {@code internal.secret.LogSafe}.
  */
 @NullMarked
 package io.transflux.connectors;

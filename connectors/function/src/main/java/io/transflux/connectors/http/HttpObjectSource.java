@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
+import io.transflux.pipeline.internal.secret.LogSafe;
 
 /**
  * Reads one object from a presigned URL ({@code inputS3Url}, an OSS presigned GET, the local access
@@ -32,7 +33,7 @@ import reactor.netty.http.client.HttpClient;
  * {@code http}, and production setups should set it. URLs with userinfo, a fragment, a backslash or
  * whitespace are refused, and so are addresses the {@link HostGuard} refuses: checked on the IP literal,
  * then again on the resolved address at connect time. Redirects are never followed. Messages and
- * exceptions only ever show {@link UrlRedactor#redact(String) the redacted URL}.
+ * exceptions only ever show {@link LogSafe#url(String) the redacted URL}.
  *
  * <h2>{@link #open()}</h2>
  * Sends the GET (with no {@code Accept-Encoding}; bodies are never decompressed) and, on a 2xx, emits an
@@ -148,7 +149,7 @@ public final class HttpObjectSource implements ObjectSource {
 
     @Override
     public String toString() {
-        return "HttpObjectSource{" + UrlRedactor.redact(url) + '}';
+        return "HttpObjectSource{" + LogSafe.url(url) + '}';
     }
 
     /** Collects the URL's companions; {@link #client(HttpSourceClient)} is required. */

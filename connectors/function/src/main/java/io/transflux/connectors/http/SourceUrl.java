@@ -14,6 +14,7 @@ import java.util.Set;
 import io.transflux.pipeline.ErrorCode;
 import io.transflux.pipeline.SourceException;
 import org.jspecify.annotations.Nullable;
+import io.transflux.pipeline.internal.secret.LogSafe;
 
 /**
  * A source URL that passed validation, kept as the exact string received (it goes out byte for byte:
@@ -46,7 +47,7 @@ final class SourceUrl {
     }
 
     static SourceUrl parse(String raw, HttpSourceSpec spec) {
-        String redacted = UrlRedactor.redact(raw);
+        String redacted = LogSafe.url(raw);
         if (raw.length() > MAX_URL_CHARS) {
             throw refused(redacted, "length " + raw.length() + " exceeds " + MAX_URL_CHARS + " characters");
         }
@@ -132,7 +133,7 @@ final class SourceUrl {
     String scrub(String text) {
         String out = text.replace(raw, redacted);
         for (String secret : secrets) {
-            out = out.replace(secret, UrlRedactor.MASK);
+            out = out.replace(secret, LogSafe.MASK);
         }
         return out;
     }

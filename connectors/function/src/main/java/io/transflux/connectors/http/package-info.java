@@ -5,7 +5,7 @@
  * {@link io.transflux.connectors.http.HttpSourceSpec} (timeouts, deadline, resume budget),
  * {@link io.transflux.connectors.http.HttpSourceClient} (the disposable connection pool),
  * {@link io.transflux.connectors.http.HostGuard} (SSRF guard, checked on the resolved address at
- * connect time) and {@link io.transflux.connectors.http.UrlRedactor} (URLs in messages without their
+ * connect time); URLs appear in messages only as {@code LogSafe.url} renders them (without their
  * signatures). Netty {@code ByteBuf}s never leave this package.
  */
 @NullMarked

@@ -20,10 +20,10 @@ import io.transflux.connectors.InvocationOutcome;
 import io.transflux.connectors.MalformedEventException;
 import io.transflux.connectors.ObjectLambdaFunction;
 import io.transflux.connectors.ObjectResponse;
-import io.transflux.connectors.Redactor;
 import io.transflux.connectors.ResponseWriter;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import io.transflux.pipeline.internal.secret.LogSafe;
 
 /**
  * Dispatches one OSS Object FC event (GetObject only; OSS offers no HEAD/LIST transforms) to the
@@ -102,7 +102,7 @@ public final class OssObjectFc {
             run = answer(writer, ErrorMapping.map(e), t0);
         }
         return run.doOnNext(o -> LOG.log(o.succeeded() ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
-                "GetObject requestId=" + ev.requestId() + " token=" + Redactor.token(g.outputToken()) + " " + o.toLogLine()));
+                "GetObject requestId=" + ev.requestId() + " token=" + LogSafe.token(g.outputToken()) + " " + o.toLogLine()));
     }
 
     static OssObjectFcEvent parse(byte[] json) {

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.transflux.connectors.HeaderMapDeserializer;
-import io.transflux.connectors.Redactor;
 import org.jspecify.annotations.Nullable;
+import io.transflux.pipeline.internal.secret.LogSafe;
 
 /**
  * The OSS Object FC event. Only {@code getObjectContext.{inputOssUrl, outputRoute, outputToken}} are confirmed
@@ -29,8 +29,8 @@ public record OssObjectFcEvent(
 
         @Override
         public String toString() {
-            return "GetObjectContext{inputOssUrl=" + Redactor.url(inputOssUrl) + ", outputRoute=" + outputRoute
-                    + ", outputToken=" + Redactor.token(outputToken) + '}';
+            return "GetObjectContext{inputOssUrl=" + LogSafe.url(inputOssUrl) + ", outputRoute=" + outputRoute
+                    + ", outputToken=" + LogSafe.token(outputToken) + '}';
         }
     }
 
@@ -46,7 +46,7 @@ public record OssObjectFcEvent(
 
         @Override
         public String toString() {
-            return "UserRequest{url=" + Redactor.url(url) + ", headers=" + (headers == null ? "{}" : headers.keySet()) + '}';
+            return "UserRequest{url=" + LogSafe.url(url) + ", headers=" + (headers == null ? "{}" : headers.keySet()) + '}';
         }
     }
 }

@@ -15,10 +15,10 @@ import io.transflux.connectors.ListReply;
 import io.transflux.connectors.MalformedEventException;
 import io.transflux.connectors.ObjectLambdaFunction;
 import io.transflux.connectors.ObjectResponse;
-import io.transflux.connectors.Redactor;
 import io.transflux.connectors.ResponseWriter;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import io.transflux.pipeline.internal.secret.LogSafe;
 
 /**
  * Dispatches one S3 Object Lambda event to the {@link ObjectLambdaFunction}: GetObject streams through WGOR;
@@ -97,7 +97,7 @@ public final class S3ObjectLambda {
         }
         return run.map(o -> {
             log(o.succeeded() ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
-                    "GetObject requestId=" + ev.xAmzRequestId() + " token=" + Redactor.token(g.outputToken()) + " "
+                    "GetObject requestId=" + ev.xAmzRequestId() + " token=" + LogSafe.token(g.outputToken()) + " "
                             + o.toLogLine());
             return new Result("GetObject", "{\"statusCode\":" + o.status() + "}", o);
         });

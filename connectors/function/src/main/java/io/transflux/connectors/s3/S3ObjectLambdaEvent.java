@@ -7,6 +7,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.transflux.connectors.HeaderMapDeserializer;
 import org.jspecify.annotations.Nullable;
+import io.transflux.pipeline.internal.secret.LogSafe;
 
 /**
  * The S3 Object Lambda event (https://docs.aws.amazon.com/AmazonS3/latest/userguide/olap-event-context.html).
@@ -35,8 +36,8 @@ public record S3ObjectLambdaEvent(
 
         @Override
         public String toString() {
-            return "GetObjectContext{inputS3Url=" + io.transflux.connectors.Redactor.url(inputS3Url) + ", outputRoute="
-                    + outputRoute + ", outputToken=" + io.transflux.connectors.Redactor.token(outputToken) + '}';
+            return "GetObjectContext{inputS3Url=" + LogSafe.url(inputS3Url) + ", outputRoute="
+                    + outputRoute + ", outputToken=" + LogSafe.token(outputToken) + '}';
         }
     }
 
@@ -45,7 +46,7 @@ public record S3ObjectLambdaEvent(
     public record InputContext(@JsonProperty("inputS3Url") @Nullable String inputS3Url) {
         @Override
         public String toString() {
-            return "InputContext{inputS3Url=" + io.transflux.connectors.Redactor.url(inputS3Url) + '}';
+            return "InputContext{inputS3Url=" + LogSafe.url(inputS3Url) + '}';
         }
     }
 
@@ -69,7 +70,7 @@ public record S3ObjectLambdaEvent(
 
         @Override
         public String toString() {
-            return "UserRequest{url=" + io.transflux.connectors.Redactor.url(url) + ", headers="
+            return "UserRequest{url=" + LogSafe.url(url) + ", headers="
                     + (headers == null ? "{}" : headers.keySet()) + '}';
         }
     }

@@ -13,13 +13,14 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.constraints.Size;
+import io.transflux.pipeline.internal.secret.LogSafe;
 
 /** Parsers and the redactor: total, and never revealing a query value, whatever the input. */
 class HttpSourcePropertyTest {
 
     @Property(tries = 500)
     void redactionNeverRevealsAQueryValue(@ForAll("presignedUrls") String url) {
-        String redacted = UrlRedactor.redact(url);
+        String redacted = LogSafe.url(url);
 
         assertThat(redacted).doesNotContain("SECRET");
         assertThat(redacted).startsWith("https://");
@@ -27,9 +28,9 @@ class HttpSourcePropertyTest {
 
     @Property(tries = 1000)
     void redactionIsTotalAndPrintable(@ForAll String anything) {
-        String redacted = UrlRedactor.redact(anything);
+        String redacted = LogSafe.url(anything);
 
-        assertThat(redacted.length()).isLessThanOrEqualTo(UrlRedactor.MAX_RENDERED_CHARS + 3);
+        assertThat(redacted.length()).isLessThanOrEqualTo(LogSafe.MAX_RENDERED_CHARS + 3);
         assertThat(redacted.chars()).noneMatch(c -> c < 0x20 || c == 0x7f);
     }
 

@@ -1,9 +1,15 @@
-package io.transflux.connectors.http;
+package io.transflux.pipeline.internal.secret;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * Renders URLs for messages and logs without their secrets. Presigned URLs carry credentials in the
+ * The one place that renders secrets for messages and logs: presigned URLs ({@link #url}) and tokens
+ * ({@link #token}). Renders URLs without their secrets. Presigned URLs carry credentials in the
  * query ({@code X-Amz-Signature}, {@code X-Amz-Security-Token}, OSS {@code Signature},
  * {@code security-token}), so the rendering keeps scheme, host, port and path, keeps every query
  * parameter <em>name</em> and replaces every value with {@code ***}; userinfo becomes {@code ***@} and
@@ -15,17 +21,18 @@ import org.jspecify.annotations.Nullable;
  *   → https://ap-123456789012.s3-accesspoint.us-east-1.amazonaws.com/k.txt?X-Amz-Signature=***&amp;x-id=***
  * </pre>
  */
-public final class UrlRedactor {
+public final class LogSafe {
 
     /** Longest rendering; longer ones end in {@code ...}. */
     public static final int MAX_RENDERED_CHARS = 512;
-    static final String MASK = "***";
+    /** What a secret value becomes. */
+    public static final String MASK = "***";
 
-    private UrlRedactor() {
+    private LogSafe() {
     }
 
     /** The redacted form of {@code url}; never throws, whatever the input. */
-    public static String redact(@Nullable String url) {
+    public static String url(@Nullable String url) {
         if (url == null) {
             return "<no url>";
         }
@@ -95,5 +102,21 @@ public final class UrlRedactor {
             out.append("...");
         }
         return out.toString();
+    }
+
+    /**
+     * {@code sha256:0a1b2c3d} for a token (the first 8 hex characters of its SHA-256: enough to correlate two log
+     * lines, not to reveal it), {@code <none>} for null.
+     */
+    public static String token(@Nullable String token) {
+        if (token == null) {
+            return "<none>";
+        }
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+            return "sha256:" + HexFormat.of().formatHex(d, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is mandatory in every JDK", e);
+        }
     }
 }

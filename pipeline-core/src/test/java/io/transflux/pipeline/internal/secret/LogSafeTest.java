@@ -1,4 +1,4 @@
-package io.transflux.connectors.http;
+package io.transflux.pipeline.internal.secret;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,7 +6,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
-class UrlRedactorTest {
+class LogSafeTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
@@ -22,15 +22,23 @@ class UrlRedactorTest {
         "user:pw@host/p?x=1|***@host/p?x=***",
     })
     void keepsSchemeHostPathAndNamesButMasksValues(String url, String expected) {
-        assertThat(UrlRedactor.redact(url)).isEqualTo(expected);
+        assertThat(LogSafe.url(url)).isEqualTo(expected);
     }
 
     @Test
     void neutralisesControlCharactersAndCapsTheLength() {
-        assertThat(UrlRedactor.redact("http://h/p\r\nInjected: yes?a=b")).isEqualTo("http://h/p??Injected: yes?a=***");
+        assertThat(LogSafe.url("http://h/p\r\nInjected: yes?a=b")).isEqualTo("http://h/p??Injected: yes?a=***");
         String longPath = "https://h/" + "p".repeat(2000) + "?token=secret";
-        assertThat(UrlRedactor.redact(longPath)).hasSize(UrlRedactor.MAX_RENDERED_CHARS + 3).endsWith("...")
+        assertThat(LogSafe.url(longPath)).hasSize(LogSafe.MAX_RENDERED_CHARS + 3).endsWith("...")
                 .doesNotContain("secret");
-        assertThat(UrlRedactor.redact(null)).isEqualTo("<no url>");
+        assertThat(LogSafe.url(null)).isEqualTo("<no url>");
+    }
+
+    @Test
+    void tokensBecomeAShortDigestThatCorrelatesWithoutRevealing() {
+        assertThat(LogSafe.token("CANARYoutputToken")).startsWith("sha256:").hasSize("sha256:".length() + 8)
+                .doesNotContain("CANARY").isEqualTo(LogSafe.token("CANARYoutputToken"))
+                .isNotEqualTo(LogSafe.token("CANARYoutputToken2"));
+        assertThat(LogSafe.token(null)).isEqualTo("<none>");
     }
 }
