@@ -144,11 +144,17 @@ class FunctionLoadFaultTest {
     }
 
     S3ObjectLambda lambda(String wgorBase) {
+        return lambda(wgorBase, b -> { });
+    }
+
+    S3ObjectLambda lambda(String wgorBase, java.util.function.Consumer<ObjectLambdaFunction.Builder> tune) {
         HttpSourceOpener opener = HttpSourceOpener.create(HttpSourceSpec.builder()
                 .hostGuard(HostGuard.publicOnly().allowLoopback())
                 .resumeBackoff(Duration.ofMillis(5), Duration.ofMillis(20)).build());
-        ObjectLambdaFunction fn = ObjectLambdaFunction.builder().payloadPolicy(PayloadPolicy.APPLY)
-                .pipeline(Pipeline.empty()).sourceOpener(opener).build();
+        ObjectLambdaFunction.Builder b = ObjectLambdaFunction.builder().payloadPolicy(PayloadPolicy.APPLY)
+                .pipeline(Pipeline.empty()).sourceOpener(opener);
+        tune.accept(b);
+        ObjectLambdaFunction fn = b.build();
         return S3ObjectLambda.create(fn, S3WgorClient.fromEnvironment(SigV4Verifier.env(wgorBase, SECRET, SESSION)));
     }
 
@@ -324,6 +330,47 @@ class FunctionLoadFaultTest {
             assertThat(next).hasSize(20).allSatisfy(o -> assertThat(o.succeeded()).as("%s", o).isTrue());
             for (int i = 0; i < 20; i++) {
                 assertThat(wgor.digests.get("ok-" + r + "-" + i)).as("ok-%d-%d", r, i).isEqualTo(sha256(body));
+            }
+        }
+    }
+
+    @Test
+    void aFullSpoolDiskFailsTheInvocationWithATypedErrorLeavesNoFileAndTheNextOneSucceeds() throws Exception {
+        try (io.transflux.testing.TinyFilesystem fs = io.transflux.testing.TinyFilesystem.mount(
+                java.nio.file.Files.createTempDirectory("transflux-spool-test"), "2m")) {
+            CuttingOrigin origin = new CuttingOrigin();
+            closeAfter.add(origin);
+            WgorEndpoint wgor = new WgorEndpoint();
+            closeAfter.add(wgor);
+            // a checksum header needs the whole output before the first byte: every answer is spooled
+            S3ObjectLambda lambda = lambda(wgor.base(), b -> b.spoolDirectory(fs.dir())
+                    .checksumDelivery(io.transflux.connectors.ChecksumDelivery.HEADER));
+            Random rnd = new Random(SEED);
+            byte[] big = new byte[6 * 1024 * 1024];
+            rnd.nextBytes(big);
+            byte[] small = new byte[512 * 1024];
+            rnd.nextBytes(small);
+            origin.objects.put("/big", origin.new Obj(big, "\"big\"", List.of(), new byte[0]));
+            origin.objects.put("/small", origin.new Obj(small, "\"small\"", List.of(), new byte[0]));
+
+            InvocationOutcome full = invoke(lambda, origin.url("/big"), "tok-big");
+
+            assertThat(full.succeeded()).as("%s", full).isFalse();
+            assertThat(full.errorCode()).as("typed error of %s", full).isNotNull();
+            WgorEndpoint.Capture cap = wgor.take();
+            assertThat(cap.header("x-amz-fwd-status")).as("status sent for a full spool disk").isNotEqualTo("200");
+            System.out.println("full spool disk: " + full + " fwd-status=" + cap.header("x-amz-fwd-status")
+                    + " error-code=" + cap.header("x-amz-fwd-error-code"));
+            try (java.util.stream.Stream<java.nio.file.Path> left = java.nio.file.Files.list(fs.dir())) {
+                assertThat(left).as("spool files left behind").isEmpty();
+            }
+
+            InvocationOutcome next = invoke(lambda, origin.url("/small"), "tok-small");
+            assertThat(next.succeeded()).as("%s", next).isTrue();
+            WgorEndpoint.Capture ok = wgor.take();
+            assertThat(ok.sha256()).isEqualTo(sha256(small));
+            try (java.util.stream.Stream<java.nio.file.Path> left = java.nio.file.Files.list(fs.dir())) {
+                assertThat(left).as("spool files left after a success").isEmpty();
             }
         }
     }
