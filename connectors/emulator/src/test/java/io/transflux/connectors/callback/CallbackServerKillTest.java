@@ -69,8 +69,10 @@ class CallbackServerKillTest {
             boolean settled = false;
             for (int life = 0; !settled; life++) {
                 assertThat(life).as("server lives needed").isLessThan(40);
+                long lifeStart = System.nanoTime();
                 Process p = start(keys, "http://127.0.0.1:" + target.port() + "/deliver");
                 int port = port(p);
+                long startedMs = (System.nanoTime() - lifeStart) / 1_000_000;
                 // the first four lives end in a kill after a random delay, or right after their last answer
                 // (each child JVM start costs seconds on a loaded machine)
                 boolean killThisLife = life < 4;
@@ -112,6 +114,9 @@ class CallbackServerKillTest {
                 } finally {
                     p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 }
+                System.out.println("callback kill test: life " + life + " started in " + startedMs + " ms, lasted "
+                        + (System.nanoTime() - lifeStart) / 1_000_000 + " ms, sent " + toSend.size() + ", unanswered "
+                        + unanswered.size() + ", delivered so far " + delivered.size());
                 toSend = unanswered;
             }
             // one more restart on the same journal: nothing pending remains, so nothing runs again
