@@ -102,10 +102,13 @@ public final class ServeLoadHarness {
         boolean inflate = pipeline.startsWith("decompress");
         Files.write(root.resolve("data/object.txt.gz"), inflate ? gz.toByteArray() : plain);
 
+        // serve logs one line per GET: keep them out of the figures
+        Path serveLog = Files.createTempFile("serve-load-", ".log");
+        System.out.println("serve's log: " + serveLog);
         Process serve = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + xmx, "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
                 ServeLoadHarness.class.getName(), "child", root.toString(), pipeline)
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                .redirectError(serveLog.toFile()).start();
         AtomicLong hwm = new AtomicLong();
         Thread poller = new Thread(() -> {
             while (serve.isAlive()) {
