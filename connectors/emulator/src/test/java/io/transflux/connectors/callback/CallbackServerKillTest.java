@@ -33,8 +33,10 @@ import reactor.netty.http.server.HttpServer;
  * SIGKILL ({@link Process#destroyForcibly()}) four times, at seeded random moments while 50 signed callbacks
  * arrive four at a time, and restarted on the same journal. Callbacks that got no 200 are sent again, as OSS retries them. Every
  * job answered 200 must reach the real target server; none may be lost, none invented, and a job runs twice only
- * when a kill fell between its delivery and its {@code done} record (the journal gives at-least-once; the job's
- * idempotency key lets the target collapse such a repeat, which is how the thumbnail PUT behaves).
+ * when a kill fell between its delivery and its {@code done} record: the journal gives at-least-once, not
+ * exactly-once; the job's idempotency key (bucket, object, ETag) lets the target collapse such a repeat, which is how
+ * the thumbnail PUT to a fixed key behaves. Kills land between batches of four, so in flight are the batch's
+ * requests and any jobs replayed at start-up.
  */
 @Tag("load")
 class CallbackServerKillTest {
@@ -140,8 +142,10 @@ class CallbackServerKillTest {
         System.out.println("callback kill test: " + kills + " kills, " + JOBS + " jobs, " + repeats
                 + " delivered twice or more " + snapshot(delivered).values().stream().filter(n -> n > 1).toList());
         assertThat(kills).as("kills").isPositive();
-        // a repeat needs a kill between delivery and the done record: at most the 4 jobs in flight per kill
-        assertThat(repeats).as("jobs delivered more than once").isLessThanOrEqualTo(4L * kills);
+        // a repeat needs a kill between a delivery and its done record (a job replayed at start-up can be caught by
+        // the next kill too): no job runs more often than once plus once per kill
+        int k = kills;
+        assertThat(delivered.values()).allSatisfy(n -> assertThat(n.get()).isBetween(1, 1 + k));
     }
 
     static String key(int job) {
