@@ -81,6 +81,12 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec().commandLine().getErr();
         List<ChecksumAlgorithm> algorithms = parseChecksums();
+        if ("-".equals(in)) {
+            String why = StdinCheck.unusable();
+            if (why != null) {
+                throw new ParameterException(spec().commandLine(), "--in -: " + why);
+            }
+        }
         Progress bar = Progress.start(err, progress != null ? progress : Boolean.getBoolean("transflux.stderr.tty"));
         try {
             Pipeline p = Pipeline.parse(pipeline);

@@ -28,17 +28,22 @@ import reactor.netty.resources.ConnectionProvider;
  * body's own error.
  *
  * <p>Pool (docs/reliability.md §4): dedicated provider, {@value #MAX_CONNECTIONS} connections, idle 15 s, life 60 s,
- * background eviction, pending acquire 2 s; {@code compress(false)}, {@code followRedirect(false)}. Netty
+ * background eviction, pending acquire 60 s with an unbounded queue
+ * (a slow caller holds only its own connection; no invocation fails because others are busy); {@code compress(false)}, {@code followRedirect(false)}. Netty
  * buffers wrap the pipeline's {@code ByteBuffer}s without copying and never leave this class.
  */
 public final class WgorTransport {
 
-    static final int MAX_CONNECTIONS = 4;
+    /** A function instance serves many invocations at once (OSS FC, serve); each holds one WGOR connection. */
+    static final int MAX_CONNECTIONS = 1024;
+    /** Waiting for a connection counts against the invocation, not a short fixed limit (issue #13 finding 5). */
+    static final Duration PENDING_ACQUIRE_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(30);
 
     private static final ConnectionProvider PROVIDER = ConnectionProvider.builder("transflux-wgor")
             .maxConnections(MAX_CONNECTIONS)
-            .pendingAcquireTimeout(Duration.ofSeconds(2))
+            .pendingAcquireTimeout(PENDING_ACQUIRE_TIMEOUT)
+            .pendingAcquireMaxCount(-1)
             .maxIdleTime(Duration.ofSeconds(15))
             .maxLifeTime(Duration.ofSeconds(60))
             .evictInBackground(Duration.ofSeconds(30))

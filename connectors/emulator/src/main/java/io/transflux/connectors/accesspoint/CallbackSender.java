@@ -78,6 +78,10 @@ final class CallbackSender {
         String signature = sign(CallbackVerifier.stringToSign(target, body)
                 .orElseThrow(() -> new IllegalStateException("callbackUrl: path does not start with /")));
         String hostHeader = cb.host() != null ? cb.host() : url.getRawAuthority();
+        if (!UploadCallback.headerSafe(hostHeader) || !UploadCallback.headerSafe(target)) {
+            // UploadCallback checked these already; never let a line break reach the wire
+            return Mono.error(new IllegalStateException("callback: header value with a control character"));
+        }
         return client.headers(h -> h.set("Host", hostHeader).set("Content-Type", cb.contentType())
                         .set("Content-Length", Integer.toString(body.length)).set("authorization", signature)
                         .set("x-oss-pub-key-url", keyUrl))

@@ -66,7 +66,7 @@ final class FileStore {
             return null;
         }
         Path f = dir.resolve(key).normalize();
-        if (!f.startsWith(dir) || !Files.isRegularFile(f)) {
+        if (!f.startsWith(dir) || !Files.isRegularFile(f) || !inside(f)) {
             return null;
         }
         BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
@@ -88,7 +88,13 @@ final class FileStore {
                 || Files.isDirectory(f)) {
             throw new PlatformError(400, "InvalidObjectName", "The specified object name is not valid.");
         }
+        if (!inside(f)) {
+            throw new PlatformError(400, "InvalidObjectName", "The specified object name is not valid.");
+        }
         Files.createDirectories(f.getParent());
+        if (!inside(f)) {
+            throw new PlatformError(400, "InvalidObjectName", "The specified object name is not valid.");
+        }
         return f;
     }
 
@@ -107,6 +113,30 @@ final class FileStore {
                         + " bytes; the local store keeps each segment as a file name of at most " + MAX_SEGMENT_BYTES
                         + " bytes.");
             }
+        }
+    }
+
+    /**
+     * Whether {@code p} stays under the root once symbolic links are resolved: the real path of {@code p}, or of
+     * its nearest existing ancestor when it does not exist yet, starts with the root's real path. A link that
+     * points out of the root (to read, or to write through) is treated as absent or invalid.
+     */
+    boolean inside(Path p) {
+        try {
+            Path real = root.toRealPath();
+            Path existing = p;
+            while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+                existing = existing.getParent();
+            }
+            if (existing == null) {
+                return false;
+            }
+            if (Files.isSymbolicLink(existing) && !Files.exists(existing)) {
+                return false; // a dangling link: writing would create its target, wherever that is
+            }
+            return existing.toRealPath().startsWith(real);
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -184,7 +214,7 @@ final class FileStore {
         }
         TreeSet<String> keys = new TreeSet<>();
         try (Stream<Path> s = Files.walk(dir)) {
-            s.filter(p -> Files.isRegularFile(p) && !p.getFileName().toString().endsWith(TEMP_SUFFIX))
+            s.filter(p -> Files.isRegularFile(p) && !p.getFileName().toString().endsWith(TEMP_SUFFIX) && inside(p))
                     .forEach(p -> keys.add(dir.relativize(p).toString().replace('\\', '/')));
         }
         StringBuilder contents = new StringBuilder();

@@ -332,8 +332,24 @@ public final class LocalAccessPoint implements AutoCloseable {
                     if (log.status == 0) {
                         log.status = res.status().code();
                     }
+                    if ((s == reactor.core.publisher.SignalType.CANCEL && !fullyWritten(res, log))
+                            || (s == reactor.core.publisher.SignalType.ON_ERROR && res.hasSentHeaders())) {
+                        log.end = "aborted";
+                    } else if (s == reactor.core.publisher.SignalType.ON_ERROR) {
+                        log.end = "error";
+                    }
                     log.emit(accessLog);
                 });
+    }
+
+    /** Whether a cancelled exchange had already handed over its whole announced body (a cancel after the end). */
+    private static boolean fullyWritten(HttpServerResponse res, AccessLog log) {
+        String length = res.responseHeaders().get("Content-Length");
+        try {
+            return length != null && (log.method.equals("HEAD") || log.bytesOut >= Long.parseLong(length.trim()));
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     /** An S3-style XML error (no body for HEAD). */

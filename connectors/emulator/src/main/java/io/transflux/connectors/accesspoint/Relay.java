@@ -108,7 +108,10 @@ final class Relay {
         // The WGOR is answered 200 once its whole body has passed to the caller's connection, and the caller's
         // response ends only after that answer. A caller that goes away once it has every declared byte, before
         // the WGOR's end was seen, has still been delivered the object.
-        Flux<io.netty.buffer.ByteBuf> out = bounded.map(b -> {
+        // Reactor Netty completes the send when the caller goes away mid-body (it cancels the body), so the end of
+        // the send alone does not mean delivery.
+        AtomicBoolean bodyEnded = new AtomicBoolean();
+        Flux<io.netty.buffer.ByteBuf> out = bounded.doOnComplete(() -> bodyEnded.set(true)).map(b -> {
                     log.firstByte();
                     log.bytesOut += b.remaining();
                     return Unpooled.wrappedBuffer(b);
@@ -119,6 +122,10 @@ final class Relay {
                 }));
         return res.send(out)
                 .then()
+                .then(Mono.defer(() -> bodyEnded.get() || (declared >= 0 && log.bytesOut == declared)
+                        ? Mono.<Void>empty()
+                        : Mono.error(new PlatformError(500, "InternalError", "The caller went away."))))
+                .doOnSuccess(v -> a.done().tryEmitEmpty())
                 .doOnError(e -> {
                     LocalAccessPoint.logDebug("caller response aborted: " + e.getClass().getSimpleName());
                     a.done().tryEmitError(e);

@@ -86,8 +86,40 @@ record UploadCallback(List<URI> urls, @Nullable String host, String template, bo
             }
         });
         String host = text(c, "callbackHost");
+        if (host != null && !host.isBlank() && !HOST.matcher(host.trim()).matches()) {
+            throw invalid("callback: callbackHost: expected host[:port] (letters, digits, '.', '-'), got "
+                    + printable(host));
+        }
         return new UploadCallback(List.copyOf(list), host == null || host.isBlank() ? null : host.trim(), body, isJson,
                 Map.copyOf(vars));
+    }
+
+    /** A Host header value: a DNS name or IPv4 address, optional port; nothing that could end a header line. */
+    private static final java.util.regex.Pattern HOST =
+            java.util.regex.Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})(?::[0-9]{1,5})?");
+
+    /**
+     * Whether {@code value} may be sent as an HTTP header value: no control characters other than tab (a CR or LF
+     * would end the header and let the rest be read as further headers or a second request).
+     */
+    static boolean headerSafe(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char ch = value.charAt(i);
+            if ((ch < 0x20 && ch != '\t') || ch == 0x7f) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code s} with control characters shown as {@code \xNN}, for error messages. */
+    static String printable(String s) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length() && i < 64; i++) {
+            char ch = s.charAt(i);
+            b.append(ch < 0x20 || ch == 0x7f ? String.format(Locale.ROOT, "\\x%02x", (int) ch) : String.valueOf(ch));
+        }
+        return (s.length() > 64 ? b.append("...") : b).toString();
     }
 
     String contentType() {
@@ -165,6 +197,9 @@ record UploadCallback(List<URI> urls, @Nullable String host, String template, bo
 
     private static URI url(String u) {
         try {
+            if (!headerSafe(u)) {
+                throw invalid("callback: callbackUrl: control character in " + printable(u));
+            }
             URI uri = new URI(u);
             String s = uri.getScheme();
             if (s == null || !(s.equals("http") || s.equals("https")) || uri.getHost() == null

@@ -13,14 +13,22 @@ import java.util.Base64;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.zip.CRC32C;
 
 /**
- * An append-only journal of accepted callback jobs in {@code <dir>/}{@value #FILE_NAME}: {@code A} lines
- * (key, fields) are forced to disk before the callback is answered, {@code D} lines once the job is done.
+ * An append-only journal of accepted callback jobs in {@code <dir>/}{@value #FILE_NAME}: {@code A} records
+ * (key, fields) are forced to disk before the callback is answered, {@code D} records once the job is done.
  * Opening it reads which jobs are pending (accepted, not done) so that they can be replayed, and which keys
- * were seen, for idempotency. A torn last line (a crash mid-write) is ignored. Thread-safe.
+ * were seen, for idempotency. Thread-safe.
+ *
+ * <p>A record is one line, {@code <payload> #<crc32c of payload, 8 hex digits>\n}; the payload is Base64url
+ * fields separated by spaces, so it never holds a newline or {@code #}. A crash mid-append leaves a torn
+ * tail: a last line without its newline or whose checksum does not match. Opening cuts the file back to the
+ * end of the last whole record before anything is appended, so the next record never lands after a fragment.
+ * Lines written before checksums existed ({@code A}/{@code D} without {@code #crc}) are read when whole.
  */
 public final class CallbackJournal implements AutoCloseable {
 
@@ -37,15 +45,72 @@ public final class CallbackJournal implements AutoCloseable {
     public static CallbackJournal open(Path dir) throws IOException {
         Files.createDirectories(dir);
         Path file = dir.resolve(FILE_NAME);
-        CallbackJournal j = new CallbackJournal(FileChannel.open(file, StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE, StandardOpenOption.APPEND));
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            j.replayLine(line);
+        boolean created = !Files.exists(file);
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        CallbackJournal j = new CallbackJournal(channel);
+        try {
+            byte[] all = Files.readAllBytes(file);
+            int whole = j.replay(all);
+            if (whole < all.length) {
+                channel.truncate(whole);
+                channel.force(true);
+                System.getLogger(CallbackJournal.class.getName()).log(System.Logger.Level.WARNING,
+                        "callback journal: cut a torn tail of " + (all.length - whole) + " bytes at offset " + whole);
+            }
+            channel.position(whole);
+            if (created) {
+                forceDirectory(dir);
+            }
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
         }
         return j;
     }
 
-    private void replayLine(String line) {
+    /** Replays every whole record of {@code all}; returns the length of the prefix made of whole records. */
+    private int replay(byte[] all) {
+        int start = 0;
+        while (start < all.length) {
+            int nl = start;
+            while (nl < all.length && all[nl] != '\n') {
+                nl++;
+            }
+            if (nl == all.length) {
+                return start;
+            }
+            String line = new String(all, start, nl - start, StandardCharsets.UTF_8);
+            int hash = line.lastIndexOf(" #");
+            if (hash >= 0) {
+                String payload = line.substring(0, hash);
+                if (!line.substring(hash + 2).equals(checksum(payload)) || !replayLine(payload)) {
+                    return start;
+                }
+            } else if (!replayLine(line)) {
+                return start;
+            }
+            start = nl + 1;
+        }
+        return start;
+    }
+
+    private static void forceDirectory(Path dir) {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException notSupported) {
+            // some file systems cannot open a directory; the record itself is still forced
+        }
+    }
+
+    static String checksum(String payload) {
+        CRC32C crc = new CRC32C();
+        crc.update(payload.getBytes(StandardCharsets.UTF_8));
+        return String.format(Locale.ROOT, "%08x", crc.getValue());
+    }
+
+    /** Applies one record; false when it is not a well-formed record. */
+    private boolean replayLine(String line) {
         String[] p = line.split(" ", -1);
         try {
             if (p.length >= 2 && p[0].equals("A")) {
@@ -54,16 +119,22 @@ public final class CallbackJournal implements AutoCloseable {
                     fields.put(decode(p[i]), decode(p[i + 1]));
                 }
                 CallbackJob job = new CallbackJob(fields.get("bucket"), fields.get("object"), fields.get("etag"), fields);
-                if (job.key().equals(decode(p[1])) && seen.add(job.key())) {
+                if (!job.key().equals(decode(p[1]))) {
+                    return false;
+                }
+                if (seen.add(job.key())) {
                     pending.put(job.key(), job);
                 }
+                return true;
             } else if (p.length == 2 && p[0].equals("D")) {
                 String key = decode(p[1]);
                 seen.add(key);
                 pending.remove(key);
+                return true;
             }
-        } catch (IllegalArgumentException | NullPointerException torn) {
-            // a partly written last line: the callback it belonged to was never answered
+            return false;
+        } catch (IllegalArgumentException | NullPointerException malformed) {
+            return false;
         }
     }
 
@@ -73,12 +144,13 @@ public final class CallbackJournal implements AutoCloseable {
      * @return true when the job is new and must be run; false for a replayed callback
      */
     public synchronized boolean accept(CallbackJob job) {
-        if (!seen.add(job.key())) {
+        if (seen.contains(job.key())) {
             return false;
         }
         StringBuilder line = new StringBuilder("A ").append(encode(job.key()));
         job.fields().forEach((k, v) -> line.append(' ').append(encode(k)).append(' ').append(encode(v)));
-        append(line.append('\n').toString());
+        append(line.toString());
+        seen.add(job.key());
         pending.put(job.key(), job);
         return true;
     }
@@ -86,7 +158,7 @@ public final class CallbackJournal implements AutoCloseable {
     /** Marks {@code job} done. */
     public synchronized void done(CallbackJob job) {
         if (pending.remove(job.key()) != null) {
-            append("D " + encode(job.key()) + "\n");
+            append("D " + encode(job.key()));
         }
     }
 
@@ -95,13 +167,22 @@ public final class CallbackJournal implements AutoCloseable {
         return new ArrayList<>(pending.values());
     }
 
-    private void append(String line) {
+    /** Writes one record and forces it to disk before returning. */
+    private void append(String payload) {
         try {
-            ByteBuffer b = ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8));
-            while (b.hasRemaining()) {
-                channel.write(b);
+            ByteBuffer b = ByteBuffer.wrap((payload + " #" + checksum(payload) + "\n").getBytes(StandardCharsets.UTF_8));
+            long before = channel.position();
+            try {
+                while (b.hasRemaining()) {
+                    channel.write(b);
+                }
+                channel.force(false);
+            } catch (IOException e) {
+                // leave no fragment for the next record to land after
+                channel.truncate(before);
+                channel.position(before);
+                throw e;
             }
-            channel.force(false);
         } catch (IOException e) {
             throw new UncheckedIOException("callback journal: write failed", e);
         }

@@ -25,7 +25,7 @@ import reactor.netty.resources.ConnectionProvider;
  *   <tr><th>Setting</th><th>Default</th></tr>
  *   <tr><td>name</td><td>{@value #DEFAULT_NAME}</td></tr>
  *   <tr><td>max connections</td><td>{@value #DEFAULT_MAX_CONNECTIONS}</td></tr>
- *   <tr><td>pending acquire timeout</td><td>2 s ({@link #DEFAULT_PENDING_ACQUIRE_TIMEOUT})</td></tr>
+ *   <tr><td>pending acquire timeout</td><td>60 s ({@link #DEFAULT_PENDING_ACQUIRE_TIMEOUT}), unbounded queue</td></tr>
  *   <tr><td>max idle time</td><td>15 s ({@link #DEFAULT_MAX_IDLE_TIME})</td></tr>
  *   <tr><td>max life time</td><td>60 s ({@link #DEFAULT_MAX_LIFE_TIME})</td></tr>
  *   <tr><td>background eviction every</td><td>5 s ({@link #DEFAULT_EVICTION_INTERVAL})</td></tr>
@@ -34,8 +34,10 @@ import reactor.netty.resources.ConnectionProvider;
 public final class HttpSourceClient implements Disposable {
 
     public static final String DEFAULT_NAME = "transflux-http-source";
-    public static final int DEFAULT_MAX_CONNECTIONS = 4;
-    public static final Duration DEFAULT_PENDING_ACQUIRE_TIMEOUT = Duration.ofSeconds(2);
+    /** Sized for an instance serving many invocations at once; idle ones are evicted, so a small load keeps few. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 1024;
+    /** Longer than any invocation's deadline: waiting for a connection is bounded by the invocation, not here. */
+    public static final Duration DEFAULT_PENDING_ACQUIRE_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_MAX_IDLE_TIME = Duration.ofSeconds(15);
     public static final Duration DEFAULT_MAX_LIFE_TIME = Duration.ofSeconds(60);
     public static final Duration DEFAULT_EVICTION_INTERVAL = Duration.ofSeconds(5);
@@ -155,6 +157,7 @@ public final class HttpSourceClient implements Disposable {
             ConnectionProvider provider = ConnectionProvider.builder(name)
                     .maxConnections(maxConnections)
                     .pendingAcquireTimeout(pendingAcquireTimeout)
+                    .pendingAcquireMaxCount(-1)
                     .maxIdleTime(maxIdleTime)
                     .maxLifeTime(maxLifeTime)
                     .evictInBackground(evictionInterval)

@@ -10,6 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.transflux.pipeline.LimitExceededException;
+import io.transflux.pipeline.SinkException;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -21,7 +22,8 @@ import reactor.core.scheduler.Schedulers;
  * thread, often a Netty event loop), with a small prefetch.
  *
  * <p><b>Limits:</b> more than {@code maxBytes} in this spool, or more than its {@link SpoolBudget} across all live
- * spools, fails with {@link LimitExceededException} and deletes the file. <b>Buffers:</b> written buffers are read
+ * spools, fails with {@link LimitExceededException} and deletes the file; a write the disk refuses (full) fails with
+ * {@link SinkException} and deletes the file. <b>Buffers:</b> written buffers are read
  * on a duplicate (their position is left alone); read buffers are new heap buffers. <b>Lifetime:</b> the file is
  * deleted on a failed or cancelled write and by {@link #close()} (idempotent), which also returns its bytes to
  * the budget. Files are created owner-only by {@link Files#createTempFile}.
@@ -174,7 +176,9 @@ public final class Spool implements AutoCloseable {
                     channel.write(d);
                 }
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                // a full or failing disk (ENOSPC, EIO): typed, so callers report it rather than an unknown error
+                throw new SinkException("spool: cannot write the temporary file: " + e.getClass().getSimpleName()
+                        + ": " + e.getMessage(), e);
             }
         }
 
