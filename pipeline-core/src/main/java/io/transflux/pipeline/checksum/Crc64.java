@@ -17,8 +17,8 @@ import org.jspecify.annotations.Nullable;
  * (ECMA-182 polynomial, OSS's {@code x-oss-hash-crc64ecma}).
  *
  * <p>Speed comes from slicing-by-16: two little-endian {@code long}s per step, sixteen lookups in 256-entry
- * tables, XORed as a balanced tree so that only four of the lookups and three XOR levels sit on the register's
- * dependency chain (the other eight read data bytes only). On the x86-64 machines measured this runs at the
+ * tables, XORed as a balanced tree: eight lookups read data bytes only, and per step the register's dependency
+ * chain is one byte extraction, one table load and four XOR levels. On the x86-64 machines measured this runs at the
  * load-port limit of one table lookup per byte; see {@code docs/benchmarks.md} (issue #17) for the variants tried.
  * All tables are derived from the polynomial when the class loads. Direct and read-only buffers are copied through
  * a small heap scratch array because the {@code byte[]} kernel is the fastest path on JDK 17.
