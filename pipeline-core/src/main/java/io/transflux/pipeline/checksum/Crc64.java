@@ -18,8 +18,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Speed comes from slicing-by-16: two little-endian {@code long}s per step, sixteen lookups in 256-entry
  * tables, XORed as a balanced tree: eight lookups read data bytes only, and per step the register's dependency
- * chain is one byte extraction, one table load and four XOR levels. On the x86-64 machines measured this runs at the
- * load-port limit of one table lookup per byte; see {@code docs/benchmarks.md} (issue #17) for the variants tried.
+ * chain is one byte extraction, one table load and four XOR levels. On the machine measured, every 1-byte-table
+ * variant tried met the same ceiling, which the load ports set (nine loads per eight bytes); see
+ * {@code docs/benchmarks.md} (issue #17) for the variants and figures.
  * All tables are derived from the polynomial when the class loads. Direct and read-only buffers are copied through
  * a small heap scratch array because the {@code byte[]} kernel is the fastest path on JDK 17.
  *
