@@ -29,7 +29,9 @@ import software.amazon.awssdk.checksums.SdkChecksum;
  * Single-thread checksum throughput over one buffer of {@code size} bytes, heap or direct. Scores are operations
  * (whole buffers) per second: multiply by {@code size} for bytes per second ({@code docs/benchmarks.md} does).
  *
- * <p>Baselines in the same run: {@link #baselineByteTableCrc64} (the textbook byte-at-a-time table CRC-64/NVME),
+ * <p>Baselines in the same run: {@link #baselineThreeLaneCrc64nvme} and {@link #baselineThreeLaneCrc64ecma} (the
+ * kernel {@code Crc64} had before issue #17, {@link Crc64ThreeLaneBaseline}), {@link #baselineByteTableCrc64} (the
+ * textbook byte-at-a-time table CRC-64/NVME),
  * {@link #baselineAwsCrc64Nvme} (AWS SDK {@code awssdk:checksums} over the CRT) and {@link #baselineAliyunCrc64}
  * (aliyun-sdk-oss {@code CRC64}, the OSS CRC-64/XZ). {@link #tapCrc64NvmeOver64KiBChunks} measures the public
  * {@link ChecksumTap} on the same bytes in 64 KiB chunks, i.e. the cost of the Reactor plumbing.
@@ -56,6 +58,8 @@ public class ChecksumBenchmark {
     private ByteBuffer[] chunks;
     private final Crc64 nvme = Crc64.nvme();
     private final Crc64 ecma = Crc64.xz();
+    private final Crc64ThreeLaneBaseline threeLaneNvme = Crc64ThreeLaneBaseline.nvme();
+    private final Crc64ThreeLaneBaseline threeLaneEcma = Crc64ThreeLaneBaseline.xz();
     private final CRC32 crc32 = new CRC32();
     private final CRC32C crc32c = new CRC32C();
     private MessageDigest md5;
@@ -80,6 +84,9 @@ public class ChecksumBenchmark {
         byte[] check = "123456789".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         if (byteTableCrc64(-1L, ByteBuffer.wrap(check)) != ~0xAE8B14860A799888L) {
             throw new IllegalStateException("baseline byte-table CRC-64/NVME is wrong");
+        }
+        if (crc64nvme() != baselineThreeLaneCrc64nvme() || crc64ecma() != baselineThreeLaneCrc64ecma()) {
+            throw new IllegalStateException("three-lane baseline and Crc64 disagree");
         }
     }
 
@@ -140,6 +147,20 @@ public class ChecksumBenchmark {
         ChecksumTap tap = ChecksumTap.of(ChecksumAlgorithm.CRC64NVME);
         Flux.fromArray(chunks).transform(tap).blockLast();
         return tap.results().block();
+    }
+
+    @Benchmark
+    public long baselineThreeLaneCrc64nvme() {
+        threeLaneNvme.reset();
+        threeLaneNvme.update(buffer);
+        return threeLaneNvme.getValue();
+    }
+
+    @Benchmark
+    public long baselineThreeLaneCrc64ecma() {
+        threeLaneEcma.reset();
+        threeLaneEcma.update(buffer);
+        return threeLaneEcma.getValue();
     }
 
     @Benchmark

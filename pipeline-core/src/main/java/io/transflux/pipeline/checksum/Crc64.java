@@ -16,11 +16,13 @@ import org.jspecify.annotations.Nullable;
  * <a href="https://reveng.sourceforge.io/crc-catalogue/17plus.htm#crc.cat.crc-64-xz">CRC-64/XZ</a>
  * (ECMA-182 polynomial, OSS's {@code x-oss-hash-crc64ecma}).
  *
- * <p>Speed comes from slicing-by-8 (one little-endian {@code long} per step, eight table lookups) run on
- * {@value #LANES} independent lanes of {@value #LANE_BYTES} bytes each, so the CPU overlaps three dependency
- * chains; the lanes are merged with a precomputed "advance by {@value #LANE_BYTES} zero bytes" operator. All
- * tables are derived from the polynomial when the class loads. Direct and read-only buffers are copied
- * through a small heap scratch array because the {@code byte[]} kernel is the fastest path on JDK 17.
+ * <p>Speed comes from slicing-by-16: two little-endian {@code long}s per step, sixteen lookups in 256-entry
+ * tables, XORed as a balanced tree: eight lookups read data bytes only, and per step the register's dependency
+ * chain is one byte extraction, one table load and four XOR levels. On the machine measured, every 1-byte-table
+ * variant tried met the same ceiling, which the load ports set (nine loads per eight bytes); see
+ * {@code docs/benchmarks.md} (issue #17) for the variants and figures.
+ * All tables are derived from the polynomial when the class loads. Direct and read-only buffers are copied through
+ * a small heap scratch array because the {@code byte[]} kernel is the fastest path on JDK 17.
  *
  * <p><b>Differs from {@link Checksum#update(ByteBuffer)}:</b> {@link #update(ByteBuffer)} leaves the
  * buffer's position where it was (observers must not consume, see {@code ObjectStream}). Not thread-safe.
@@ -32,9 +34,7 @@ final class Crc64 implements Checksum {
     /** Reflected CRC-64/XZ polynomial (ECMA-182, normal form 0x42F0E1EBA9EA3693). */
     static final long XZ_POLY = 0xC96C5795D7870F42L;
 
-    static final int LANES = 3;
-    static final int LANE_BYTES = 256;
-    private static final int SCRATCH_BYTES = 8 * LANES * LANE_BYTES;
+    private static final int SCRATCH_BYTES = 8 * 1024;
 
     private static final VarHandle LONG_LE =
             MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -123,10 +123,10 @@ final class Crc64 implements Checksum {
     }
 
     /**
-     * The update loop for one polynomial: three interleaved lanes while at least {@code 3 × LANE_BYTES} remain, then
-     * single-lane slicing-by-8, then bytewise. The subclasses repeat the same loop on purpose: C2 folds the table
-     * addresses and drops the array bounds checks only when the tables are {@code static final} constants in the
-     * compiled method, which measured about 1.6× faster than passing the tables in.
+     * The update loop for one polynomial: slicing-by-16 while at least 16 bytes remain, then one slicing-by-8 step,
+     * then bytewise. The subclasses repeat the same loop on purpose: C2 folds the table addresses and drops the
+     * array bounds checks only when the tables are {@code static final} constants in the compiled method, which
+     * measured about 1.6× faster than passing the tables in.
      */
     private abstract static class Kernel {
 
@@ -140,7 +140,6 @@ final class Crc64 implements Checksum {
 
         static final Tables TABLES = new Tables(NVME_POLY);
         static final long[] SLICE = TABLES.slice;
-        static final long[] SHIFT = TABLES.shift;
         static final NvmeKernel INSTANCE = new NvmeKernel();
 
         @Override
@@ -151,25 +150,14 @@ final class Crc64 implements Checksum {
         @Override
         long update(long crc, byte[] b, int off, int len) {
             final long[] t = SLICE;
-            final long[] s = SHIFT;
             int p = off;
             int end = off + len;
-            while (end - p >= LANES * LANE_BYTES) {
-                long c0 = crc;
-                long c1 = 0;
-                long c2 = 0;
-                int laneEnd = p + LANE_BYTES;
-                for (int i = p; i < laneEnd; i += 8) {
-                    c0 = slice8(t, c0 ^ (long) LONG_LE.get(b, i));
-                    c1 = slice8(t, c1 ^ (long) LONG_LE.get(b, i + LANE_BYTES));
-                    c2 = slice8(t, c2 ^ (long) LONG_LE.get(b, i + 2 * LANE_BYTES));
-                }
-                // crc(l0 l1 l2) = shift(shift(c0) ^ c1) ^ c2: lanes 1 and 2 started from a zero register.
-                crc = shiftLane(s, shiftLane(s, c0) ^ c1) ^ c2;
-                p += LANES * LANE_BYTES;
+            for (; end - p >= 16; p += 16) {
+                crc = slice16(t, crc ^ (long) LONG_LE.get(b, p), (long) LONG_LE.get(b, p + 8));
             }
-            for (; end - p >= 8; p += 8) {
+            if (end - p >= 8) {
                 crc = slice8(t, crc ^ (long) LONG_LE.get(b, p));
+                p += 8;
             }
             for (; p < end; p++) {
                 crc = (crc >>> 8) ^ t[((int) crc ^ b[p]) & 0xff];
@@ -182,7 +170,6 @@ final class Crc64 implements Checksum {
 
         static final Tables TABLES = new Tables(XZ_POLY);
         static final long[] SLICE = TABLES.slice;
-        static final long[] SHIFT = TABLES.shift;
         static final XzKernel INSTANCE = new XzKernel();
 
         @Override
@@ -193,25 +180,14 @@ final class Crc64 implements Checksum {
         @Override
         long update(long crc, byte[] b, int off, int len) {
             final long[] t = SLICE;
-            final long[] s = SHIFT;
             int p = off;
             int end = off + len;
-            while (end - p >= LANES * LANE_BYTES) {
-                long c0 = crc;
-                long c1 = 0;
-                long c2 = 0;
-                int laneEnd = p + LANE_BYTES;
-                for (int i = p; i < laneEnd; i += 8) {
-                    c0 = slice8(t, c0 ^ (long) LONG_LE.get(b, i));
-                    c1 = slice8(t, c1 ^ (long) LONG_LE.get(b, i + LANE_BYTES));
-                    c2 = slice8(t, c2 ^ (long) LONG_LE.get(b, i + 2 * LANE_BYTES));
-                }
-                // crc(l0 l1 l2) = shift(shift(c0) ^ c1) ^ c2: lanes 1 and 2 started from a zero register.
-                crc = shiftLane(s, shiftLane(s, c0) ^ c1) ^ c2;
-                p += LANES * LANE_BYTES;
+            for (; end - p >= 16; p += 16) {
+                crc = slice16(t, crc ^ (long) LONG_LE.get(b, p), (long) LONG_LE.get(b, p + 8));
             }
-            for (; end - p >= 8; p += 8) {
+            if (end - p >= 8) {
                 crc = slice8(t, crc ^ (long) LONG_LE.get(b, p));
+                p += 8;
             }
             for (; p < end; p++) {
                 crc = (crc >>> 8) ^ t[((int) crc ^ b[p]) & 0xff];
@@ -220,24 +196,34 @@ final class Crc64 implements Checksum {
         }
     }
 
-    /** Eight bytes at once: table {@code k} holds the effect of a byte followed by {@code k} zero bytes. */
+    /**
+     * Sixteen bytes at once: {@code c} is the register XOR the first eight, {@code d} the next eight; table {@code k}
+     * holds the effect of a byte followed by {@code k} zero bytes. The parentheses keep C2 from chaining the XORs.
+     */
+    private static long slice16(long[] t, long c, long d) {
+        int lo = (int) c;
+        int hi = (int) (c >>> 32);
+        int dlo = (int) d;
+        int dhi = (int) (d >>> 32);
+        long fromRegister = ((t[15 * 256 + (lo & 0xff)] ^ t[14 * 256 + ((lo >>> 8) & 0xff)])
+                ^ (t[13 * 256 + ((lo >>> 16) & 0xff)] ^ t[12 * 256 + (lo >>> 24)]))
+                ^ ((t[11 * 256 + (hi & 0xff)] ^ t[10 * 256 + ((hi >>> 8) & 0xff)])
+                ^ (t[9 * 256 + ((hi >>> 16) & 0xff)] ^ t[8 * 256 + (hi >>> 24)]));
+        long fromData = ((t[7 * 256 + (dlo & 0xff)] ^ t[6 * 256 + ((dlo >>> 8) & 0xff)])
+                ^ (t[5 * 256 + ((dlo >>> 16) & 0xff)] ^ t[4 * 256 + (dlo >>> 24)]))
+                ^ ((t[3 * 256 + (dhi & 0xff)] ^ t[2 * 256 + ((dhi >>> 8) & 0xff)])
+                ^ (t[256 + ((dhi >>> 16) & 0xff)] ^ t[dhi >>> 24]));
+        return fromRegister ^ fromData;
+    }
+
+    /** Eight bytes at once, for the tail: tables 0–7 of the slicing-by-16 set. */
     private static long slice8(long[] t, long c) {
         int lo = (int) c;
         int hi = (int) (c >>> 32);
-        return t[7 * 256 + (lo & 0xff)] ^ t[6 * 256 + ((lo >>> 8) & 0xff)]
-                ^ t[5 * 256 + ((lo >>> 16) & 0xff)] ^ t[4 * 256 + (lo >>> 24)]
-                ^ t[3 * 256 + (hi & 0xff)] ^ t[2 * 256 + ((hi >>> 8) & 0xff)]
-                ^ t[256 + ((hi >>> 16) & 0xff)] ^ t[hi >>> 24];
-    }
-
-    /** Multiplies the register by x<sup>8·LANE_BYTES</sup> mod P, a linear map applied byte by byte. */
-    private static long shiftLane(long[] s, long c) {
-        int lo = (int) c;
-        int hi = (int) (c >>> 32);
-        return s[lo & 0xff] ^ s[256 + ((lo >>> 8) & 0xff)]
-                ^ s[2 * 256 + ((lo >>> 16) & 0xff)] ^ s[3 * 256 + (lo >>> 24)]
-                ^ s[4 * 256 + (hi & 0xff)] ^ s[5 * 256 + ((hi >>> 8) & 0xff)]
-                ^ s[6 * 256 + ((hi >>> 16) & 0xff)] ^ s[7 * 256 + (hi >>> 24)];
+        return ((t[7 * 256 + (lo & 0xff)] ^ t[6 * 256 + ((lo >>> 8) & 0xff)])
+                ^ (t[5 * 256 + ((lo >>> 16) & 0xff)] ^ t[4 * 256 + (lo >>> 24)]))
+                ^ ((t[3 * 256 + (hi & 0xff)] ^ t[2 * 256 + ((hi >>> 8) & 0xff)])
+                ^ (t[256 + ((hi >>> 16) & 0xff)] ^ t[hi >>> 24]));
     }
 
     /**
@@ -247,10 +233,8 @@ final class Crc64 implements Checksum {
     private static final class Tables {
 
         private final long poly;
-        /** Eight 256-entry slicing tables, table k at {@code [k * 256, k * 256 + 256)}; table 0 is the byte table. */
-        final long[] slice = new long[8 * 256];
-        /** Eight 256-entry tables of the lane shift operator, one per register byte. */
-        final long[] shift = new long[8 * 256];
+        /** Sixteen 256-entry slicing tables, table k at {@code [k * 256, k * 256 + 256)}; table 0 is the byte table. */
+        final long[] slice = new long[16 * 256];
         /** x<sup>2<sup>k</sup></sup> mod P for k in [0, 67): enough for 8n with any non-negative long n. */
         private final long[] x2n = new long[67];
 
@@ -263,7 +247,7 @@ final class Crc64 implements Checksum {
                 }
                 slice[i] = c;
             }
-            for (int k = 1; k < 8; k++) {
+            for (int k = 1; k < 16; k++) {
                 for (int i = 0; i < 256; i++) {
                     long c = slice[(k - 1) * 256 + i];
                     slice[k * 256 + i] = (c >>> 8) ^ slice[(int) c & 0xff];
@@ -274,12 +258,6 @@ final class Crc64 implements Checksum {
             for (int k = 1; k < x2n.length; k++) {
                 p = multiplyModP(p, p);
                 x2n[k] = p;
-            }
-            long op = xPow8n(LANE_BYTES);
-            for (int k = 0; k < 8; k++) {
-                for (int v = 0; v < 256; v++) {
-                    shift[k * 256 + v] = multiplyModP(op, ((long) v) << (8 * k));
-                }
             }
         }
 

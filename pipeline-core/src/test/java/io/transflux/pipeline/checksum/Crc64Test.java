@@ -21,7 +21,7 @@ import software.amazon.awssdk.checksums.SdkChecksum;
 class Crc64Test {
 
     private static final byte[] CHECK_INPUT = "123456789".getBytes(StandardCharsets.US_ASCII);
-    /** Every length up to this is cross-checked; it spans several 768-byte lane blocks plus all tail sizes. */
+    /** Every length up to this is cross-checked: hundreds of 16-byte steps plus every 8-byte and byte tail. */
     private static final int MAX_EXHAUSTIVE_LENGTH = 10_000;
 
     @Test
