@@ -47,7 +47,8 @@ public final class AwsCredentials {
         return accessKeyId;
     }
 
-    AwsCredentialsIdentity identity() {
+    /** The identity the SDK's signers take; holds the secret, so never log it. */
+    public AwsCredentialsIdentity identity() {
         return sessionToken == null ? AwsCredentialsIdentity.create(accessKeyId, secretAccessKey)
                 : AwsSessionCredentialsIdentity.create(accessKeyId, secretAccessKey, sessionToken);
     }

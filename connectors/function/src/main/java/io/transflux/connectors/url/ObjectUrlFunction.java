@@ -1,0 +1,192 @@
+package io.transflux.connectors.url;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+import io.transflux.connectors.ErrorMapping;
+import io.transflux.connectors.ErrorReply;
+import io.transflux.connectors.GetObjectRequest;
+import io.transflux.connectors.HeadReply;
+import io.transflux.connectors.HttpSourceOpener;
+import io.transflux.connectors.ObjectLambdaFunction;
+import io.transflux.connectors.SourceOpener;
+import io.transflux.connectors.s3.AwsCredentials;
+import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
+import reactor.core.publisher.BaseSubscriber;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import software.amazon.awssdk.http.SdkHttpMethod;
+
+/**
+ * Transform on read behind a function URL. A {@code GET /{key}} (or {@code /{bucket}/{key}}) event becomes a
+ * GetObject of the configured bucket, presigned with the function's credentials and fetched by the HTTP source
+ * (resume, host guard, timeouts), then the {@link ObjectLambdaFunction}'s pipeline, Range/partNumber on the
+ * transformed bytes and error mapping, answered as an {@link HttpReply}. HEAD answers the transformed object's
+ * headers. A CDN in front gets a {@link DerivedETag deterministic ETag}, 304 on {@code If-None-Match}, and the
+ * configured {@code Cache-Control}. Bad paths are refused before any source request ({@link ObjectPath}).
+ *
+ * <p><b>Errors:</b> the returned {@code Mono} does not fail for request failures: they are S3-style XML replies with
+ * the mapped status. A failure after the status is committed (past the core's 8 MiB hold) fails the reply's body,
+ * which the runtime must report in the streaming error trailers.
+ */
+public final class ObjectUrlFunction {
+
+    private static final Set<String> METHODS = Set.of("GET", "HEAD");
+
+    private final ObjectLambdaFunction fn;
+    private final UrlFunctionSpec spec;
+    private final SourceOpener opener;
+    private final SourcePresigner presigner;
+
+    private ObjectUrlFunction(ObjectLambdaFunction fn, UrlFunctionSpec spec, SourceOpener opener,
+            AwsCredentials credentials, Clock clock) {
+        this.fn = fn;
+        this.spec = spec;
+        this.opener = opener;
+        this.presigner = new SourcePresigner(credentials, spec.region(), spec.presignExpiry(), clock);
+    }
+
+    /**
+     * @param fn          the pipeline, limits and checksum settings (its source opener is replaced by {@code opener})
+     * @param opener      opens presigned source URLs, normally {@link HttpSourceOpener}
+     * @param credentials the function's role credentials, which sign the source request
+     */
+    public static ObjectUrlFunction create(ObjectLambdaFunction fn, UrlFunctionSpec spec, SourceOpener opener,
+            AwsCredentials credentials) {
+        return new ObjectUrlFunction(Objects.requireNonNull(fn, "fn"), Objects.requireNonNull(spec, "spec"),
+                Objects.requireNonNull(opener, "opener"), Objects.requireNonNull(credentials, "credentials"),
+                Clock.systemUTC());
+    }
+
+    /** The deployed function: pipeline from {@code TRANSFLUX_PIPELINE}, {@link UrlFunctionSpec#fromEnvironment}. */
+    public static ObjectUrlFunction fromEnvironment(Map<String, String> env) {
+        HttpSourceOpener opener = HttpSourceOpener.fromEnvironment(env);
+        ObjectLambdaFunction fn = ObjectLambdaFunction.builder().pipelineFromEnvironment(env).sourceOpener(opener).build();
+        return create(fn, UrlFunctionSpec.fromEnvironment(env), opener, AwsCredentials.fromEnvironment(env));
+    }
+
+    /** Answers one function-URL event (payload format 2.0). Nothing happens until subscribed. */
+    public Mono<HttpReply> handle(byte[] event) {
+        return Mono.defer(() -> {
+            FunctionUrlEvent ev;
+            try {
+                ev = FunctionUrlEvent.parse(event);
+            } catch (RuntimeException e) {
+                return Mono.just(error(e, "", false));
+            }
+            boolean head = ev.method().equals("HEAD");
+            try {
+                if (!METHODS.contains(ev.method())) {
+                    return Mono.just(withAllow(errorReply(405, "MethodNotAllowed",
+                            "The specified method is not allowed against this resource.", ev.requestId(), false)));
+                }
+                ObjectPath path = ObjectPath.parse(ev.rawPath(), spec);
+                EtagGate gate = new EtagGate(opener, fn.pipeline(), ev.header("if-none-match"));
+                ObjectLambdaFunction per = fn.toBuilder().sourceOpener(gate).build();
+                String range = ev.header("range");
+                String partNumber = ev.queryParameter("partNumber");
+                if (head) {
+                    String url = presigner.presign(spec.objectUri(path), SdkHttpMethod.HEAD);
+                    return per.headObject(url, Map.of(), range, partNumber)
+                            .map(r -> headReply(r, gate, ev.requestId()));
+                }
+                String url = presigner.presign(spec.objectUri(path), SdkHttpMethod.GET);
+                boolean checksum = "ENABLED".equalsIgnoreCase(ev.header("x-amz-checksum-mode"));
+                GetObjectRequest req = new GetObjectRequest(ev.requestId(), url, Map.of(), range, partNumber, checksum);
+                return Mono.<HttpReply>create(sink -> {
+                    ReplyWriter w = new ReplyWriter(sink, gate, spec, ev.requestId(), false);
+                    Disposable d = per.getObject(req, w).subscribe(
+                            outcome -> sink.error(new IllegalStateException("the function answered nothing")),
+                            sink::error);
+                    sink.onCancel(d);
+                });
+            } catch (RuntimeException e) {
+                return Mono.just(error(e, ev.requestId(), head));
+            }
+        });
+    }
+
+    private HttpReply headReply(HeadReply r, EtagGate gate, String requestId) {
+        if (r.statusCode() >= 400) {
+            return errorReply(r.statusCode(), r.errorCode(), r.errorMessage(), requestId, true);
+        }
+        Map<String, String> h = new LinkedHashMap<>(r.headers());
+        h.remove("ETag");
+        String tag = gate.derivedETag();
+        if (tag != null) {
+            h.put("ETag", tag);
+        }
+        if (spec.cacheControl() != null) {
+            h.put("Cache-Control", spec.cacheControl());
+        }
+        if (r.statusCode() == 304) {
+            h.keySet().retainAll(Set.of("ETag", "Cache-Control", "Last-Modified"));
+        }
+        h.putIfAbsent("Content-Type", "application/octet-stream");
+        return new HttpReply(r.statusCode(), h, Flux.empty());
+    }
+
+    private static HttpReply error(Throwable e, String requestId, boolean head) {
+        ErrorReply r = ErrorMapping.map(e);
+        return errorReply(r.status(), r.code(), r.message(), requestId, head);
+    }
+
+    private static HttpReply withAllow(HttpReply r) {
+        Map<String, String> h = new LinkedHashMap<>(r.headers());
+        h.put("Allow", "GET, HEAD");
+        return new HttpReply(r.status(), h, r.body());
+    }
+
+    /** An S3-style error document ({@code <Error><Code/><Message/><RequestId/></Error>}); no body for HEAD. */
+    static HttpReply errorReply(int status, @Nullable String code, @Nullable String message, String requestId,
+            boolean head) {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("Content-Type", "application/xml");
+        h.put("Cache-Control", "no-store");
+        if (head || code == null) {
+            return new HttpReply(status, h, Flux.empty());
+        }
+        String xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + xml(code) + "</Code><Message>"
+                + xml(message == null ? "" : message) + "</Message><RequestId>" + xml(requestId)
+                + "</RequestId></Error>";
+        byte[] b = xml.getBytes(StandardCharsets.UTF_8);
+        h.put("Content-Length", Integer.toString(b.length));
+        return new HttpReply(status, h, Flux.just(ByteBuffer.wrap(b)));
+    }
+
+    private static String xml(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '<' -> b.append("&lt;");
+                case '>' -> b.append("&gt;");
+                case '&' -> b.append("&amp;");
+                case '"' -> b.append("&quot;");
+                case '\'' -> b.append("&apos;");
+                default -> b.append(c < 0x20 ? ' ' : c);
+            }
+        }
+        return b.toString();
+    }
+
+    static void cancel(Flux<ByteBuffer> body) {
+        body.subscribe(new BaseSubscriber<>() {
+            @Override
+            protected void hookOnSubscribe(org.reactivestreams.Subscription s) {
+                s.cancel();
+            }
+        });
+    }
+
+    @Override
+    public String toString() {
+        return "ObjectUrlFunction{" + spec + ", pipeline=" + fn.pipeline() + '}';
+    }
+}
