@@ -47,8 +47,7 @@ public final class AwsCredentials {
         return accessKeyId;
     }
 
-    /** The identity the SDK's signers take; holds the secret, so never log it. */
-    public AwsCredentialsIdentity identity() {
+    AwsCredentialsIdentity identity() {
         return sessionToken == null ? AwsCredentialsIdentity.create(accessKeyId, secretAccessKey)
                 : AwsSessionCredentialsIdentity.create(accessKeyId, secretAccessKey, sessionToken);
     }

@@ -16,12 +16,12 @@ import io.transflux.connectors.HttpSourceOpener;
 import io.transflux.connectors.ObjectLambdaFunction;
 import io.transflux.connectors.SourceOpener;
 import io.transflux.connectors.s3.AwsCredentials;
+import io.transflux.connectors.s3.SigV4Check;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import software.amazon.awssdk.http.SdkHttpMethod;
 
 /**
  * Transform on read behind a function URL. A {@code GET /{key}} (or {@code /{bucket}/{key}}) event becomes a
@@ -42,14 +42,16 @@ public final class ObjectUrlFunction {
     private final ObjectLambdaFunction fn;
     private final UrlFunctionSpec spec;
     private final SourceOpener opener;
-    private final SourcePresigner presigner;
+    private final AwsCredentials credentials;
+    private final Clock clock;
 
     private ObjectUrlFunction(ObjectLambdaFunction fn, UrlFunctionSpec spec, SourceOpener opener,
             AwsCredentials credentials, Clock clock) {
         this.fn = fn;
         this.spec = spec;
         this.opener = opener;
-        this.presigner = new SourcePresigner(credentials, spec.region(), spec.presignExpiry(), clock);
+        this.credentials = credentials;
+        this.clock = clock;
     }
 
     /**
@@ -92,11 +94,11 @@ public final class ObjectUrlFunction {
                 String range = ev.header("range");
                 String partNumber = ev.queryParameter("partNumber");
                 if (head) {
-                    String url = presigner.presign(spec.objectUri(path), SdkHttpMethod.HEAD);
+                    String url = presign(path, "HEAD");
                     return per.headObject(url, Map.of(), range, partNumber)
                             .map(r -> headReply(r, gate, ev.requestId()));
                 }
-                String url = presigner.presign(spec.objectUri(path), SdkHttpMethod.GET);
+                String url = presign(path, "GET");
                 boolean checksum = "ENABLED".equalsIgnoreCase(ev.header("x-amz-checksum-mode"));
                 GetObjectRequest req = new GetObjectRequest(ev.requestId(), url, Map.of(), range, partNumber, checksum);
                 return Mono.<HttpReply>create(sink -> {
@@ -110,6 +112,16 @@ public final class ObjectUrlFunction {
                 return Mono.just(error(e, ev.requestId(), head));
             }
         });
+    }
+
+    /**
+     * The source URL presigned with the function's credentials: query SigV4, so the HTTP source can resume with
+     * {@code Range} + {@code If-Match} (unsigned headers) without re-signing. S3 binds the method into the
+     * signature, hence one URL per method. The result is a secret.
+     */
+    private String presign(ObjectPath path, String method) {
+        return SigV4Check.presign(method, spec.objectUri(path).toString(), Map.of(), credentials, spec.region(), "s3",
+                spec.presignExpiry(), clock);
     }
 
     private HttpReply headReply(HeadReply r, EtagGate gate, String requestId) {
