@@ -5,9 +5,13 @@ import java.time.Duration;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.LastHttpContent;
 import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
@@ -24,6 +28,8 @@ import reactor.netty.http.server.HttpServerResponse;
 final class RuntimeApi implements AutoCloseable {
 
     static final String PREFIX = "/2018-06-01/runtime/";
+    static final String MODE_HEADER = "Lambda-Runtime-Function-Response-Mode";
+    static final String ERROR_TYPE_TRAILER = "Lambda-Runtime-Function-Error-Type";
     /** Lambda's synchronous response payload limit; larger responses get 413. */
     static final int MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -84,6 +90,9 @@ final class RuntimeApi implements AutoCloseable {
             if (slash > 0) {
                 String id = tail.substring(0, slash);
                 String verb = tail.substring(slash + 1);
+                if (verb.equals("response") && "streaming".equalsIgnoreCase(req.requestHeaders().get(MODE_HEADER))) {
+                    return streamed(req, res, id);
+                }
                 if (verb.equals("response")) {
                     return req.receive().aggregate().asByteArray().defaultIfEmpty(new byte[0])
                             .flatMap(body -> body.length > MAX_RESPONSE_BYTES
@@ -101,6 +110,38 @@ final class RuntimeApi implements AutoCloseable {
             }
         }
         return status(res, 404, "UnknownPath", "Not a Lambda Runtime API path");
+    }
+
+    /**
+     * A streaming response (docs/protocols.md §9.2): the body is handed on as it arrives, with backpressure (the
+     * runtime's connection stops being read while the relay has no demand), and the error trailers of the last
+     * chunk fail it. Answered 202 once the body ended, also after an error trailer, as Lambda treats that as a
+     * successful response carrying error metadata.
+     */
+    private Mono<Void> streamed(HttpServerRequest req, HttpServerResponse res, String id) {
+        Sinks.Empty<Void> done = Sinks.empty();
+        Flux<ByteBuf> body = req.receiveContent()
+                .<ByteBuf>handle((c, sink) -> {
+                    ByteBuf data = c.content();
+                    if (c instanceof LastHttpContent last && last.trailingHeaders().contains(ERROR_TYPE_TRAILER)) {
+                        String type = last.trailingHeaders().get(ERROR_TYPE_TRAILER);
+                        if (data.isReadable()) {
+                            sink.next(data.retain());
+                        }
+                        sink.error(new RuntimeResponse.FunctionStreamError(type.length() > 120 ? type.substring(0, 120) : type));
+                        return;
+                    }
+                    if (data.isReadable()) {
+                        sink.next(data.retain());
+                    }
+                })
+                .doOnComplete(done::tryEmitEmpty)
+                .doOnError(e -> done.tryEmitEmpty())
+                .doOnCancel(() -> done.tryEmitError(new java.util.concurrent.CancellationException("relay cancelled")));
+        if (!env.respondStreaming(id, req.requestHeaders().get("Content-Type"), body)) {
+            return req.receive().then(status(res, 400, "InvalidRequestID", "Invalid request ID"));
+        }
+        return done.asMono().then(Mono.defer(() -> status(res, 202, null, null)));
     }
 
     private Mono<Void> failAsTooLarge(HttpServerResponse res, String id) {
