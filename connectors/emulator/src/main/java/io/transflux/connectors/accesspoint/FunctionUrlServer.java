@@ -183,8 +183,7 @@ public final class FunctionUrlServer implements AutoCloseable {
             p.cookies().forEach(c -> res.addHeader("Set-Cookie", c));
             Flux<ByteBuf> rest = all.map(o -> o instanceof Started s ? s.rest : (ByteBuf) o);
             return send(res, method, p.status(), rest);
-        }).then().doOnDiscard(ByteBuf.class, ReferenceCountUtil::release)
-                .doOnDiscard(Started.class, s -> s.rest.release());
+        }).then().doOnDiscard(Started.class, s -> s.rest.release());
     }
 
     /** Sends {@code body}; an error after the headers closes the connection without the last chunk. */
@@ -192,13 +191,8 @@ public final class FunctionUrlServer implements AutoCloseable {
         if (method.equals("HEAD") || status == 304 || status == 204) {
             return res.send().then().then(body.doOnNext(ReferenceCountUtil::release).onErrorResume(e -> Mono.empty()).then());
         }
-        return res.send(body.filter(b -> {
-            if (b.isReadable()) {
-                return true;
-            }
-            b.release();
-            return false;
-        })).then();
+        // A dropped empty buffer is discarded, and the send's discard hook releases it.
+        return res.send(body.filter(ByteBuf::isReadable)).then();
     }
 
     /** A buffered response: the function URL response object ({@code statusCode}, {@code headers}, {@code body}). */

@@ -7,7 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AttributeKey;
+import reactor.netty.NettyPipeline;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -30,6 +34,7 @@ final class RuntimeApi implements AutoCloseable {
     static final String PREFIX = "/2018-06-01/runtime/";
     static final String MODE_HEADER = "Lambda-Runtime-Function-Response-Mode";
     static final String ERROR_TYPE_TRAILER = "Lambda-Runtime-Function-Error-Type";
+    private static final AttributeKey<String> STREAM_ERROR = AttributeKey.valueOf("transflux.streamErrorType");
     /** Lambda's synchronous response payload limit; larger responses get 413. */
     static final int MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,6 +46,8 @@ final class RuntimeApi implements AutoCloseable {
         this.env = env;
         this.server = HttpServer.create().host("127.0.0.1").port(0)
                 // The RIC keeps one connection and long-polls /next on it: no idle timeout here.
+                .doOnChannelInit((obs, ch, addr) -> ch.pipeline().addAfter(NettyPipeline.HttpCodec, "transflux.trailers",
+                        new TrailerCapture()))
                 .handle(this::handle)
                 .bindNow(Duration.ofSeconds(10));
     }
@@ -120,21 +127,14 @@ final class RuntimeApi implements AutoCloseable {
      */
     private Mono<Void> streamed(HttpServerRequest req, HttpServerResponse res, String id) {
         Sinks.Empty<Void> done = Sinks.empty();
-        Flux<ByteBuf> body = req.receiveContent()
-                .<ByteBuf>handle((c, sink) -> {
-                    ByteBuf data = c.content();
-                    if (c instanceof LastHttpContent last && last.trailingHeaders().contains(ERROR_TYPE_TRAILER)) {
-                        String type = last.trailingHeaders().get(ERROR_TYPE_TRAILER);
-                        if (data.isReadable()) {
-                            sink.next(data.retain());
-                        }
-                        sink.error(new RuntimeResponse.FunctionStreamError(type.length() > 120 ? type.substring(0, 120) : type));
-                        return;
-                    }
-                    if (data.isReadable()) {
-                        sink.next(data.retain());
-                    }
-                })
+        io.netty.channel.Channel[] channel = new io.netty.channel.Channel[1];
+        req.withConnection(c -> channel[0] = c.channel());
+        Flux<ByteBuf> body = req.receive().retain()
+                .concatWith(Flux.defer(() -> {
+                    String type = channel[0] == null ? null : channel[0].attr(STREAM_ERROR).getAndSet(null);
+                    return type == null ? Flux.empty()
+                            : Flux.error(new RuntimeResponse.FunctionStreamError(type.length() > 120 ? type.substring(0, 120) : type));
+                }))
                 .doOnComplete(done::tryEmitEmpty)
                 .doOnError(e -> done.tryEmitEmpty())
                 .doOnCancel(() -> done.tryEmitError(new java.util.concurrent.CancellationException("relay cancelled")));
@@ -142,6 +142,20 @@ final class RuntimeApi implements AutoCloseable {
             return req.receive().then(status(res, 400, "InvalidRequestID", "Invalid request ID"));
         }
         return done.asMono().then(Mono.defer(() -> status(res, 202, null, null)));
+    }
+
+    /**
+     * Reactor Netty hands a request's body on without its last chunk's trailers, so this handler, right after the
+     * HTTP codec, keeps the error type of a streamed response's trailers on the channel for {@link #streamed}.
+     */
+    private static final class TrailerCapture extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+            if (msg instanceof LastHttpContent last && last.trailingHeaders().contains(ERROR_TYPE_TRAILER)) {
+                ctx.channel().attr(STREAM_ERROR).set(last.trailingHeaders().get(ERROR_TYPE_TRAILER));
+            }
+            super.channelRead(ctx, msg);
+        }
     }
 
     private Mono<Void> failAsTooLarge(HttpServerResponse res, String id) {

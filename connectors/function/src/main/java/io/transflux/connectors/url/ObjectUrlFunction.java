@@ -89,16 +89,15 @@ public final class ObjectUrlFunction {
                             "The specified method is not allowed against this resource.", ev.requestId(), false)));
                 }
                 ObjectPath path = ObjectPath.parse(ev.rawPath(), spec);
-                EtagGate gate = new EtagGate(opener, fn.pipeline(), ev.header("if-none-match"));
+                EtagGate gate = new EtagGate(presigning(), fn.pipeline(), ev.header("if-none-match"));
                 ObjectLambdaFunction per = fn.toBuilder().sourceOpener(gate).build();
                 String range = ev.header("range");
                 String partNumber = ev.queryParameter("partNumber");
                 if (head) {
-                    String url = presign(path, "HEAD");
-                    return per.headObject(url, Map.of(), range, partNumber)
+                    return per.headObject(spec.objectUri(path).toString(), Map.of(), range, partNumber)
                             .map(r -> headReply(r, gate, ev.requestId()));
                 }
-                String url = presign(path, "GET");
+                String url = spec.objectUri(path).toString();
                 boolean checksum = "ENABLED".equalsIgnoreCase(ev.header("x-amz-checksum-mode"));
                 GetObjectRequest req = new GetObjectRequest(ev.requestId(), url, Map.of(), range, partNumber, checksum);
                 return Mono.<HttpReply>create(sink -> {
@@ -115,13 +114,27 @@ public final class ObjectUrlFunction {
     }
 
     /**
-     * The source URL presigned with the function's credentials: query SigV4, so the HTTP source can resume with
-     * {@code Range} + {@code If-Match} (unsigned headers) without re-signing. S3 binds the method into the
-     * signature, hence one URL per method. The result is a secret.
+     * Opens the source URLs the core passes (unsigned) presigned with the function's credentials, for the method
+     * actually sent: query SigV4, so the HTTP source can resume with {@code Range} + {@code If-Match} (unsigned
+     * headers) without re-signing, and a HEAD that must count the transformed length can also GET (S3 binds the
+     * method into the signature). Presigned URLs are secrets and stay inside the HTTP source.
      */
-    private String presign(ObjectPath path, String method) {
-        return SigV4Check.presign(method, spec.objectUri(path).toString(), Map.of(), credentials, spec.region(), "s3",
-                spec.presignExpiry(), clock);
+    private SourceOpener presigning() {
+        return new SourceOpener() {
+            @Override
+            public io.transflux.pipeline.source.ObjectSource get(String url, Map<String, String> headers) {
+                return opener.get(presign("GET", url), headers);
+            }
+
+            @Override
+            public io.transflux.pipeline.source.ObjectSource head(String url, Map<String, String> headers) {
+                return opener.head(presign("HEAD", url), headers);
+            }
+        };
+    }
+
+    private String presign(String method, String url) {
+        return SigV4Check.presign(method, url, Map.of(), credentials, spec.region(), "s3", spec.presignExpiry(), clock);
     }
 
     private HttpReply headReply(HeadReply r, EtagGate gate, String requestId) {
