@@ -50,6 +50,7 @@ public final class FunctionUrlServer implements AutoCloseable {
         AWS_IAM
     }
 
+    private static final String EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
     static final String INTEGRATION_TYPE = "application/vnd.awslambda.http-integration-response";
     private static final System.Logger LOG = System.getLogger(LocalAccessPoint.LOGGER);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -104,9 +105,13 @@ public final class FunctionUrlServer implements AutoCloseable {
                 (a, v) -> a + "," + v));
         String method = req.method().name();
         if (auth == Auth.AWS_IAM) {
+            // Services other than S3 sign the payload's SHA-256 without sending it as a header; the event carries no
+            // body here (GET and HEAD), so the claim is the empty body's hash. A signed body is refused (403).
+            Map<String, String> signed = new LinkedHashMap<>(headers);
+            signed.putIfAbsent("x-amz-content-sha256", EMPTY_SHA256);
             SigV4Check.Verdict v = headers.containsKey("authorization")
-                    ? SigV4Check.verifyHeader(method, req.uri(), headers, callers::get, clock)
-                    : SigV4Check.verifyQuery(method, req.uri(), headers, callers::get, clock);
+                    ? SigV4Check.verifyHeader(method, req.uri(), signed, callers::get, clock)
+                    : SigV4Check.verifyQuery(method, req.uri(), signed, callers::get, clock);
             if (!v.valid() || !"lambda".equals(v.service()) || !region.equals(v.region())) {
                 return req.receive().then(platform(res, 403, "Forbidden"));
             }
