@@ -96,7 +96,9 @@ class FunctionUrlStreamingTest {
         AwsCredentials caller = AwsCredentials.of("AKIACALLER0000000001", "caller-secret", null);
         try (FunctionUrlServer iam = FunctionUrlServer.builder()
                 .runtime(runtime(List.of("-Xmx64m", "-XX:MaxDirectMemorySize=32m")))
-                .environment(functionEnv("")).auth(FunctionUrlServer.Auth.AWS_IAM).caller(caller)
+                .environment(Map.of()).environment(functionEnv(""))
+                .environment(Map.of("TRANSFLUX_MAX_OUTPUT_BYTES", Long.toString(size)))
+                .auth(FunctionUrlServer.Auth.AWS_IAM).caller(caller)
                 .timeout(Duration.ofSeconds(60)).build()) {
             assertThat(curl(iam.url() + "/big.bin").status()).isEqualTo(403);
             source.paths.clear();

@@ -3,6 +3,9 @@ package io.transflux.connectors.url;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -15,7 +18,9 @@ import io.transflux.connectors.HeadReply;
 import io.transflux.connectors.HttpSourceOpener;
 import io.transflux.connectors.ObjectLambdaFunction;
 import io.transflux.connectors.SourceOpener;
+import io.transflux.connectors.http.HttpSourceSpec;
 import io.transflux.connectors.s3.AwsCredentials;
+import io.transflux.pipeline.Limits;
 import io.transflux.connectors.s3.SigV4Check;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
@@ -36,6 +41,12 @@ import reactor.core.publisher.Mono;
  * which the runtime must report in the streaming error trailers.
  */
 public final class ObjectUrlFunction {
+
+    /** Seconds a response may stream; Lambda's longest function timeout by default. */
+    public static final String DEADLINE_ENV = "TRANSFLUX_URL_DEADLINE_SECONDS";
+    public static final long DEFAULT_DEADLINE_SECONDS = 900;
+    /** The cap on transformed output bytes. */
+    public static final String MAX_OUTPUT_ENV = "TRANSFLUX_MAX_OUTPUT_BYTES";
 
     private static final Set<String> METHODS = Set.of("GET", "HEAD");
 
@@ -66,10 +77,29 @@ public final class ObjectUrlFunction {
                 Clock.systemUTC());
     }
 
-    /** The deployed function: pipeline from {@code TRANSFLUX_PIPELINE}, {@link UrlFunctionSpec#fromEnvironment}. */
+    /**
+     * The deployed function: pipeline from {@code TRANSFLUX_PIPELINE}, {@link UrlFunctionSpec#fromEnvironment},
+     * source hosts from {@link HttpSourceOpener#ALLOW_ENV}. A function URL streams for as long as the function's
+     * timeout (up to 15 minutes), not Object Lambda's 60 s: the pipeline deadline and the source's total deadline
+     * are {@value #DEADLINE_ENV} (default {@value #DEFAULT_DEADLINE_SECONDS} s); the output cap is
+     * {@value #MAX_OUTPUT_ENV} (default {@link Limits#DEFAULT_MAX_OUTPUT_BYTES}).
+     */
     public static ObjectUrlFunction fromEnvironment(Map<String, String> env) {
-        HttpSourceOpener opener = HttpSourceOpener.fromEnvironment(env);
-        ObjectLambdaFunction fn = ObjectLambdaFunction.builder().pipelineFromEnvironment(env).sourceOpener(opener).build();
+        Duration deadline = Duration.ofSeconds(positive(env, DEADLINE_ENV, DEFAULT_DEADLINE_SECONDS));
+        long maxOut = positive(env, MAX_OUTPUT_ENV, Limits.DEFAULT_MAX_OUTPUT_BYTES);
+        List<String> allowed = new ArrayList<>();
+        String hosts = env.get(HttpSourceOpener.ALLOW_ENV);
+        if (hosts != null) {
+            for (String h : hosts.split(",")) {
+                if (!h.isBlank()) {
+                    allowed.add(h.trim());
+                }
+            }
+        }
+        HttpSourceOpener opener = HttpSourceOpener.create(HttpSourceSpec.builder()
+                .hostGuard(HttpSourceOpener.guard(allowed)).httpsOnly(allowed.isEmpty()).totalDeadline(deadline).build());
+        ObjectLambdaFunction fn = ObjectLambdaFunction.builder().pipelineFromEnvironment(env).sourceOpener(opener)
+                .limits(Limits.defaults().toBuilder().deadline(deadline).maxOutputBytes(maxOut).build()).build();
         return create(fn, UrlFunctionSpec.fromEnvironment(env), opener, AwsCredentials.fromEnvironment(env));
     }
 
@@ -155,6 +185,23 @@ public final class ObjectUrlFunction {
         }
         h.putIfAbsent("Content-Type", "application/octet-stream");
         return new HttpReply(r.statusCode(), h, Flux.empty());
+    }
+
+    private static long positive(Map<String, String> env, String name, long dflt) {
+        String v = env.get(name);
+        if (v == null || v.isBlank()) {
+            return dflt;
+        }
+        try {
+            long n = Long.parseLong(v.trim());
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the message below
+        }
+        throw new IllegalArgumentException(name + ": actual '" + (v.length() > 32 ? v.substring(0, 32) : v)
+                + "', expected a positive integer");
     }
 
     private static HttpReply error(Throwable e, String requestId, boolean head) {
