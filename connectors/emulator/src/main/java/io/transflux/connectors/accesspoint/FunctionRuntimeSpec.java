@@ -29,7 +29,7 @@ public final class FunctionRuntimeSpec {
     public static final String RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
     public static final String DEFAULT_HANDLER = "io.transflux.connectors.s3.S3ObjectLambdaHandler::handleRequest";
     public static final int DEFAULT_MEMORY_MB = 512;
-    /** The function-URL custom runtime in the function jar (streams responses; docs/protocols.md §9). */
+    /** The function-URL custom runtime in the function jar (streams responses; docs/protocols.md §11). */
     public static final String URL_RUNTIME_MAIN = "io.transflux.connectors.url.UrlRuntime";
 
     private final List<Path> classpath;

@@ -35,7 +35,7 @@ import reactor.netty.http.server.HttpServerResponse;
  * function-URL event (payload format 2.0), is invoked through the Runtime API of a separate function JVM
  * ({@link RuntimePool}, normally the custom runtime {@value FunctionRuntimeSpec#URL_RUNTIME_MAIN}), and the streamed
  * response is relayed as it arrives: the HTTP-integration prelude gives status and headers, the rest is the body,
- * sent chunked (docs/protocols.md §9). When the runtime reports an error in the trailers, or its connection breaks,
+ * sent chunked (docs/protocols.md §11). When the runtime reports an error in the trailers, or its connection breaks,
  * the caller's connection is closed without the last chunk, so the response can never look complete.
  *
  * <p>Authentication as configured: {@link Auth#NONE}, or {@link Auth#AWS_IAM}, a SigV4 signature for service
@@ -227,7 +227,7 @@ public final class FunctionUrlServer implements AutoCloseable {
         return res.send(Mono.just(Unpooled.wrappedBuffer(body))).then();
     }
 
-    /** Payload format 2.0, as function URLs send it (docs/protocols.md §9.1). */
+    /** Payload format 2.0, as function URLs send it (docs/protocols.md §11.1). */
     private byte[] event(HttpServerRequest req, Map<String, String> headers, String requestId, String method) {
         String uri = req.uri();
         int q = uri.indexOf('?');

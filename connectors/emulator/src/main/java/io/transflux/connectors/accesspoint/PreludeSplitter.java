@@ -14,7 +14,7 @@ import io.netty.buffer.Unpooled;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Splits an {@code application/vnd.awslambda.http-integration-response} stream (docs/protocols.md §9.3): a JSON
+ * Splits an {@code application/vnd.awslambda.http-integration-response} stream (docs/protocols.md §11.3): a JSON
  * prelude ({@code statusCode}, {@code headers}, {@code cookies}), 8 NUL bytes, then the body. A plain state
  * machine, fed one buffer at a time from one thread; it owns what it holds until {@link #release()}.
  */

@@ -120,7 +120,7 @@ final class RuntimeApi implements AutoCloseable {
     }
 
     /**
-     * A streaming response (docs/protocols.md §9.2): the body is handed on as it arrives, with backpressure (the
+     * A streaming response (docs/protocols.md §11.2): the body is handed on as it arrives, with backpressure (the
      * runtime's connection stops being read while the relay has no demand), and the error trailers of the last
      * chunk fail it. Answered 202 once the body ended, also after an error trailer, as Lambda treats that as a
      * successful response carrying error metadata.

@@ -34,7 +34,7 @@ final class RuntimeResponse {
         return body != null;
     }
 
-    /** The runtime reported an error after its response began (docs/protocols.md §9.3). */
+    /** The runtime reported an error after its response began (docs/protocols.md §11.3). */
     static final class FunctionStreamError extends RuntimeException {
         private static final long serialVersionUID = 1L;
 

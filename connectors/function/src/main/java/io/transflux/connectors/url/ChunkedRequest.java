@@ -14,7 +14,7 @@ import io.transflux.connectors.ErrorReply;
 import reactor.core.publisher.Flux;
 
 /**
- * The bytes of one streaming response to the Runtime API (docs/protocols.md §9.2-9.3), written by hand because the
+ * The bytes of one streaming response to the Runtime API (docs/protocols.md §11.2-9.3), written by hand because the
  * HTTP client cannot send request trailers: the request head, then HTTP/1.1 chunks (RFC 9112 §7.1) carrying the
  * HTTP-integration prelude (JSON, then 8 NUL bytes) and the body, then either the last chunk or, when the body
  * failed, the last chunk with the {@code Lambda-Runtime-Function-Error-Type}/{@code -Body} trailers.

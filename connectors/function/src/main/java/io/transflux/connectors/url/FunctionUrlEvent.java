@@ -11,7 +11,7 @@ import io.transflux.connectors.ConnectorException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The parts of a function-URL event (payload format 2.0, docs/protocols.md §9.1) the handler reads: method,
+ * The parts of a function-URL event (payload format 2.0, docs/protocols.md §11.1) the handler reads: method,
  * raw path, raw query, request id and the headers, by lower-case name (function URLs lower-case them and join
  * repeated ones with commas).
  */

@@ -10,7 +10,7 @@ import reactor.core.publisher.Flux;
 /**
  * One HTTP answer of the function URL: status, headers (original names, one value each) and a single-use body.
  * A body that fails after its first byte must reach the caller as a failed response, never a complete one: the
- * runtime reports it in the streaming error trailers (docs/protocols.md §9.3).
+ * runtime reports it in the streaming error trailers (docs/protocols.md §11.3).
  *
  * @param status  the HTTP status
  * @param headers response headers, in order

@@ -15,7 +15,7 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.tcp.TcpClient;
 
 /**
- * The Lambda Runtime API (2018-06-01) as a custom runtime uses it (docs/protocols.md §9.2): {@code GET next},
+ * The Lambda Runtime API (2018-06-01) as a custom runtime uses it (docs/protocols.md §11.2): {@code GET next},
  * {@code POST response} in the streaming mode, {@code POST error} and {@code POST init/error}. The streaming
  * response goes over its own connection, written by {@link ChunkedRequest}, and the connection is closed after the
  * Runtime API's answer, as AWS asks.

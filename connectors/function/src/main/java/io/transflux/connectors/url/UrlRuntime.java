@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The custom runtime of the function-URL handler, for {@code provided.al2023} (the Java managed runtime cannot
- * stream: docs/protocols.md §9.4). The {@code bootstrap} script runs {@code java -cp transflux-function.jar
+ * stream: docs/protocols.md §11.4). The {@code bootstrap} script runs {@code java -cp transflux-function.jar
  * io.transflux.connectors.url.UrlRuntime}; it builds the {@link ObjectUrlFunction} from the environment once, then
  * loops: take the next event from the Runtime API, answer it with a streamed response. One invocation at a time,
  * as Lambda runs one per execution environment.

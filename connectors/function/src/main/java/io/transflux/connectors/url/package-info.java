@@ -4,7 +4,7 @@
  * event into a GetObject of the configured bucket, signed with the function's own credentials and fetched through
  * the HTTP source, runs the pipeline, and answers an {@link io.transflux.connectors.url.HttpReply} with a streamed
  * body. {@link io.transflux.connectors.url.UrlRuntime} is the custom runtime ({@code provided.al2023}) that speaks
- * the Lambda Runtime API's streaming response mode itself (docs/protocols.md §9), since the Java managed runtime
+ * the Lambda Runtime API's streaming response mode itself (docs/protocols.md §11), since the Java managed runtime
  * buffers responses.
  */
 @NullMarked
