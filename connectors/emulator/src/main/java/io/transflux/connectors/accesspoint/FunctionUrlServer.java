@@ -125,10 +125,8 @@ public final class FunctionUrlServer implements AutoCloseable {
                         : platformFailure(res, (Throwable) r));
     }
 
+    /** The invocation failed before a response began (error, timeout, runtime gone): 502, as function URLs do. */
     private Mono<Void> platformFailure(HttpServerResponse res, Throwable e) {
-        if (e instanceof PlatformError pe && "LambdaTimeout".equals(pe.code)) {
-            return platform(res, 502, "Internal Server Error");
-        }
         LOG.log(System.Logger.Level.INFO, "function URL: invocation failed: " + e.getMessage());
         return platform(res, 502, "Internal Server Error");
     }

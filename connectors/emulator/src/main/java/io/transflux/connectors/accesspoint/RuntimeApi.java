@@ -27,7 +27,8 @@ import reactor.netty.http.server.HttpServerResponse;
  * AWS "Using the Lambda runtime API for custom runtimes" page and the RIC's own client (docs/serve.md cites both):
  * {@code GET /2018-06-01/runtime/invocation/next} long-polls and answers 200 with the event and the
  * {@code Lambda-Runtime-*} headers; {@code POST .../invocation/{id}/response}, {@code .../{id}/error} and
- * {@code /runtime/init/error} answer 202.
+ * {@code /runtime/init/error} answer 202. A response in the streaming mode ({@code Lambda-Runtime-Function-Response-Mode:
+ * streaming}, chunked) is handed on as it arrives; its error trailers fail the relayed body (docs/protocols.md §11.2).
  */
 final class RuntimeApi implements AutoCloseable {
 

@@ -60,6 +60,13 @@ record FunctionUrlEvent(String method, String rawPath, String rawQueryString, St
                 id == null ? "" : id, Map.copyOf(headers));
     }
 
+    /** Never prints header values: they may carry the caller's signature. */
+    @Override
+    public String toString() {
+        return "FunctionUrlEvent{" + method + " " + rawPath + ", requestId=" + requestId + ", headers=" + headers.keySet()
+                + '}';
+    }
+
     @Nullable String header(String lowerName) {
         return headers.get(lowerName);
     }

@@ -5,8 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -20,8 +20,8 @@ import io.transflux.connectors.ObjectLambdaFunction;
 import io.transflux.connectors.SourceOpener;
 import io.transflux.connectors.http.HttpSourceSpec;
 import io.transflux.connectors.s3.AwsCredentials;
-import io.transflux.pipeline.Limits;
 import io.transflux.connectors.s3.SigV4Check;
+import io.transflux.pipeline.Limits;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.BaseSubscriber;
@@ -131,10 +131,17 @@ public final class ObjectUrlFunction {
                 boolean checksum = "ENABLED".equalsIgnoreCase(ev.header("x-amz-checksum-mode"));
                 GetObjectRequest req = new GetObjectRequest(ev.requestId(), url, Map.of(), range, partNumber, checksum);
                 return Mono.<HttpReply>create(sink -> {
-                    ReplyWriter w = new ReplyWriter(sink, gate, spec, ev.requestId(), false);
-                    Disposable d = per.getObject(req, w).subscribe(
-                            outcome -> sink.error(new IllegalStateException("the function answered nothing")),
-                            sink::error);
+                    ReplyWriter w = new ReplyWriter(sink, gate, spec, ev.requestId());
+                    // The outcome arrives once the body has streamed; only a core that wrote nothing fails here.
+                    Disposable d = per.getObject(req, w).subscribe(outcome -> {
+                        if (!w.wrote()) {
+                            sink.error(new IllegalStateException("the function core answered nothing"));
+                        }
+                    }, e -> {
+                        if (!w.wrote()) {
+                            sink.error(e);
+                        }
+                    });
                     sink.onCancel(d);
                 });
             } catch (RuntimeException e) {

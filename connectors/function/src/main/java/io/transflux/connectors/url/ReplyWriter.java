@@ -24,21 +24,26 @@ final class ReplyWriter implements ResponseWriter {
     private final EtagGate gate;
     private final UrlFunctionSpec spec;
     private final String requestId;
-    private final boolean head;
+    private final java.util.concurrent.atomic.AtomicBoolean wrote = new java.util.concurrent.atomic.AtomicBoolean();
 
-    ReplyWriter(MonoSink<HttpReply> sink, EtagGate gate, UrlFunctionSpec spec, String requestId, boolean head) {
+    ReplyWriter(MonoSink<HttpReply> sink, EtagGate gate, UrlFunctionSpec spec, String requestId) {
         this.sink = sink;
         this.gate = gate;
         this.spec = spec;
         this.requestId = requestId;
-        this.head = head;
+    }
+
+    /** Whether the core has handed over its answer. */
+    boolean wrote() {
+        return wrote.get();
     }
 
     @Override
     public Mono<Void> write(ObjectResponse r) {
+        wrote.set(true);
         if (r.status() >= 400) {
             ObjectUrlFunction.cancel(r.body());
-            sink.success(ObjectUrlFunction.errorReply(r.status(), r.errorCode(), r.errorMessage(), requestId, head));
+            sink.success(ObjectUrlFunction.errorReply(r.status(), r.errorCode(), r.errorMessage(), requestId, false));
             return Mono.empty();
         }
         Map<String, String> h = new LinkedHashMap<>();

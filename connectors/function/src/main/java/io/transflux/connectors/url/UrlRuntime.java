@@ -1,7 +1,6 @@
 package io.transflux.connectors.url;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.transflux.connectors.ErrorMapping;
@@ -38,10 +37,10 @@ public final class UrlRuntime {
             return;
         }
         System.err.println("transflux: function URL runtime ready: " + fn);
-        run(client, fn, System.getenv());
+        run(client, fn);
     }
 
-    static void run(RuntimeApiClient client, ObjectUrlFunction fn, Map<String, String> env) {
+    static void run(RuntimeApiClient client, ObjectUrlFunction fn) {
         while (true) {
             RuntimeApiClient.Invocation inv = client.next();
             long left = inv.deadlineEpochMs() - System.currentTimeMillis();
