@@ -29,6 +29,8 @@ public final class FunctionRuntimeSpec {
     public static final String RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
     public static final String DEFAULT_HANDLER = "io.transflux.connectors.s3.S3ObjectLambdaHandler::handleRequest";
     public static final int DEFAULT_MEMORY_MB = 512;
+    /** The function-URL custom runtime in the function jar (streams responses; docs/protocols.md §11). */
+    public static final String URL_RUNTIME_MAIN = "io.transflux.connectors.url.UrlRuntime";
 
     private final List<Path> classpath;
     private final String handler;
@@ -38,6 +40,7 @@ public final class FunctionRuntimeSpec {
     private final List<Path> ricClasspath;
     private final Map<String, String> environment;
     private final int memoryMb;
+    private final String mainClass;
 
     private FunctionRuntimeSpec(Builder b) {
         if (b.classpath.isEmpty()) {
@@ -51,6 +54,7 @@ public final class FunctionRuntimeSpec {
         this.ricClasspath = List.copyOf(b.ricClasspath);
         this.environment = Map.copyOf(b.environment);
         this.memoryMb = b.memoryMb;
+        this.mainClass = b.mainClass;
     }
 
     public static Builder builder() {
@@ -96,9 +100,23 @@ public final class FunctionRuntimeSpec {
         return memoryMb;
     }
 
+    /**
+     * The process's main class: the RIC ({@value #RIC_MAIN}, the default), or a custom runtime that speaks the
+     * Runtime API itself, such as {@value #URL_RUNTIME_MAIN} (then the RIC is not on the classpath).
+     */
+    public String mainClass() {
+        return mainClass;
+    }
+
+    /** Whether the process is the RIC running {@link #handler()}, rather than a custom runtime. */
+    public boolean usesRic() {
+        return mainClass.equals(RIC_MAIN);
+    }
+
     @Override
     public String toString() {
-        return "FunctionRuntimeSpec{classpath=" + classpath + ", handler=" + handler + ", processes=" + processes + '}';
+        return "FunctionRuntimeSpec{classpath=" + classpath + ", main=" + mainClass + ", handler=" + handler
+                + ", processes=" + processes + '}';
     }
 
     /** Builds a {@link FunctionRuntimeSpec}. */
@@ -111,6 +129,7 @@ public final class FunctionRuntimeSpec {
         private final List<Path> ricClasspath = new ArrayList<>();
         private final Map<String, String> environment = new LinkedHashMap<>();
         private int memoryMb = DEFAULT_MEMORY_MB;
+        private String mainClass = RIC_MAIN;
 
         private Builder() {
         }
@@ -169,6 +188,16 @@ public final class FunctionRuntimeSpec {
                 throw new IllegalArgumentException("memoryMb: actual " + mb + ", expected 128..10240");
             }
             this.memoryMb = mb;
+            return this;
+        }
+
+        /** A custom runtime's main class instead of the RIC; see {@link FunctionRuntimeSpec#mainClass()}. */
+        public Builder mainClass(String mainClass) {
+            if (!mainClass.matches("[\\w.$]+")) {
+                throw new IllegalArgumentException("mainClass: actual '" + (mainClass.length() > 80
+                        ? mainClass.substring(0, 80) : mainClass) + "', expected a class name");
+            }
+            this.mainClass = mainClass;
             return this;
         }
 

@@ -5,9 +5,17 @@ import java.time.Duration;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AttributeKey;
+import reactor.netty.NettyPipeline;
 import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
@@ -19,11 +27,15 @@ import reactor.netty.http.server.HttpServerResponse;
  * AWS "Using the Lambda runtime API for custom runtimes" page and the RIC's own client (docs/serve.md cites both):
  * {@code GET /2018-06-01/runtime/invocation/next} long-polls and answers 200 with the event and the
  * {@code Lambda-Runtime-*} headers; {@code POST .../invocation/{id}/response}, {@code .../{id}/error} and
- * {@code /runtime/init/error} answer 202.
+ * {@code /runtime/init/error} answer 202. A response in the streaming mode ({@code Lambda-Runtime-Function-Response-Mode:
+ * streaming}, chunked) is handed on as it arrives; its error trailers fail the relayed body (docs/protocols.md §11.2).
  */
 final class RuntimeApi implements AutoCloseable {
 
     static final String PREFIX = "/2018-06-01/runtime/";
+    static final String MODE_HEADER = "Lambda-Runtime-Function-Response-Mode";
+    static final String ERROR_TYPE_TRAILER = "Lambda-Runtime-Function-Error-Type";
+    private static final AttributeKey<String> STREAM_ERROR = AttributeKey.valueOf("transflux.streamErrorType");
     /** Lambda's synchronous response payload limit; larger responses get 413. */
     static final int MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -35,6 +47,8 @@ final class RuntimeApi implements AutoCloseable {
         this.env = env;
         this.server = HttpServer.create().host("127.0.0.1").port(0)
                 // The RIC keeps one connection and long-polls /next on it: no idle timeout here.
+                .doOnChannelInit((obs, ch, addr) -> ch.pipeline().addAfter(NettyPipeline.HttpCodec, "transflux.trailers",
+                        new TrailerCapture()))
                 .handle(this::handle)
                 .bindNow(Duration.ofSeconds(10));
     }
@@ -84,6 +98,9 @@ final class RuntimeApi implements AutoCloseable {
             if (slash > 0) {
                 String id = tail.substring(0, slash);
                 String verb = tail.substring(slash + 1);
+                if (verb.equals("response") && "streaming".equalsIgnoreCase(req.requestHeaders().get(MODE_HEADER))) {
+                    return streamed(req, res, id);
+                }
                 if (verb.equals("response")) {
                     return req.receive().aggregate().asByteArray().defaultIfEmpty(new byte[0])
                             .flatMap(body -> body.length > MAX_RESPONSE_BYTES
@@ -101,6 +118,45 @@ final class RuntimeApi implements AutoCloseable {
             }
         }
         return status(res, 404, "UnknownPath", "Not a Lambda Runtime API path");
+    }
+
+    /**
+     * A streaming response (docs/protocols.md §11.2): the body is handed on as it arrives, with backpressure (the
+     * runtime's connection stops being read while the relay has no demand), and the error trailers of the last
+     * chunk fail it. Answered 202 once the body ended, also after an error trailer, as Lambda treats that as a
+     * successful response carrying error metadata.
+     */
+    private Mono<Void> streamed(HttpServerRequest req, HttpServerResponse res, String id) {
+        Sinks.Empty<Void> done = Sinks.empty();
+        io.netty.channel.Channel[] channel = new io.netty.channel.Channel[1];
+        req.withConnection(c -> channel[0] = c.channel());
+        Flux<ByteBuf> body = req.receive().retain()
+                .concatWith(Flux.defer(() -> {
+                    String type = channel[0] == null ? null : channel[0].attr(STREAM_ERROR).getAndSet(null);
+                    return type == null ? Flux.empty()
+                            : Flux.error(new RuntimeResponse.FunctionStreamError(type.length() > 120 ? type.substring(0, 120) : type));
+                }))
+                .doOnComplete(done::tryEmitEmpty)
+                .doOnError(e -> done.tryEmitEmpty())
+                .doOnCancel(() -> done.tryEmitError(new java.util.concurrent.CancellationException("relay cancelled")));
+        if (!env.respondStreaming(id, req.requestHeaders().get("Content-Type"), body)) {
+            return req.receive().then(status(res, 400, "InvalidRequestID", "Invalid request ID"));
+        }
+        return done.asMono().then(Mono.defer(() -> status(res, 202, null, null)));
+    }
+
+    /**
+     * Reactor Netty hands a request's body on without its last chunk's trailers, so this handler, right after the
+     * HTTP codec, keeps the error type of a streamed response's trailers on the channel for {@link #streamed}.
+     */
+    private static final class TrailerCapture extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+            if (msg instanceof LastHttpContent last && last.trailingHeaders().contains(ERROR_TYPE_TRAILER)) {
+                ctx.channel().attr(STREAM_ERROR).set(last.trailingHeaders().get(ERROR_TYPE_TRAILER));
+            }
+            super.channelRead(ctx, msg);
+        }
     }
 
     private Mono<Void> failAsTooLarge(HttpServerResponse res, String id) {

@@ -44,7 +44,7 @@ final class RuntimePool implements FunctionInvoker, AutoCloseable {
     private final Duration timeout;
     private final String functionArn;
     private final List<Path> ricClasspath;
-    private final Path jniLibrary;
+    private final @Nullable Path jniLibrary;
     private final List<Environment> environments = new ArrayList<>();
     private final ArrayDeque<Invocation> queue = new ArrayDeque<>();
     private final ArrayDeque<Environment> idle = new ArrayDeque<>();
@@ -58,8 +58,10 @@ final class RuntimePool implements FunctionInvoker, AutoCloseable {
         this.platformEnv = Map.copyOf(platformEnv);
         this.timeout = timeout;
         this.functionArn = "arn:aws:lambda:" + region + ":000000000000:function:transflux-local";
-        this.ricClasspath = spec.ricClasspath().isEmpty() ? RicClasspath.locate() : spec.ricClasspath();
-        this.jniLibrary = RicClasspath.unpackNative(ricClasspath);
+        // A custom runtime speaks the Runtime API itself: no RIC, no native library.
+        this.ricClasspath = !spec.usesRic() ? List.of()
+                : spec.ricClasspath().isEmpty() ? RicClasspath.locate() : spec.ricClasspath();
+        this.jniLibrary = spec.usesRic() ? RicClasspath.unpackNative(ricClasspath) : null;
         for (int i = 0; i < spec.processes(); i++) {
             Environment e = new Environment(i);
             environments.add(e);
@@ -87,11 +89,29 @@ final class RuntimePool implements FunctionInvoker, AutoCloseable {
         }).subscribeOn(Schedulers.boundedElastic());
     }
 
+    /**
+     * Invokes the function with {@code event} and answers its response as the runtime sent it: streamed (the
+     * Runtime API's streaming mode, body relayed as it arrives) or buffered. For function URLs.
+     */
+    Mono<RuntimeResponse> invokeStreaming(byte[] event) {
+        return Mono.defer(() -> {
+            Invocation inv = new Invocation(event, System.currentTimeMillis() + timeout.toMillis());
+            try {
+                dispatch(inv);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "function runtime: could not start a runtime process", e);
+                return Mono.error(new PlatformError(500, "LambdaRuntimeError",
+                        "The Lambda function's runtime could not be started."));
+            }
+            return inv.reply.asMono();
+        }).subscribeOn(Schedulers.boundedElastic());
+    }
+
     private void dispatch(Invocation inv) {
         Environment target;
         synchronized (this) {
             if (closed) {
-                inv.result.tryEmitError(new PlatformError(503, "ServiceUnavailable", "The function runtime is shut down."));
+                inv.fail(new PlatformError(503, "ServiceUnavailable", "The function runtime is shut down."));
                 return;
             }
             for (Environment e : environments) {
@@ -116,7 +136,7 @@ final class RuntimePool implements FunctionInvoker, AutoCloseable {
             orphans = new ArrayList<>(queue);
             queue.clear();
         }
-        orphans.forEach(i -> i.result.tryEmitError(PlatformError.timeout()));
+        orphans.forEach(i -> i.fail(PlatformError.timeout()));
         for (Environment e : environments) {
             e.stop();
         }
@@ -130,6 +150,13 @@ final class RuntimePool implements FunctionInvoker, AutoCloseable {
         final String traceId;
         String functionArn = "";
         final Sinks.One<byte[]> result = Sinks.one();
+        /** The same answer for streaming callers: buffered or streamed. */
+        final Sinks.One<RuntimeResponse> reply = Sinks.one();
+
+        void fail(Throwable e) {
+            result.tryEmitError(e);
+            reply.tryEmitError(e);
+        }
 
         Invocation(byte[] event, long deadlineEpochMs) {
             this.event = event;
@@ -172,13 +199,15 @@ final class RuntimePool implements FunctionInvoker, AutoCloseable {
             List<String> cmd = new ArrayList<>();
             cmd.add(spec.javaCommand() != null ? spec.javaCommand().toString()
                     : Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            cmd.add("-D" + RicClasspath.JNI_PROPERTY + "=" + jniLibrary);
+            if (jniLibrary != null) {
+                cmd.add("-D" + RicClasspath.JNI_PROPERTY + "=" + jniLibrary);
+            }
             cmd.addAll(spec.jvmOptions());
             cmd.add("-cp");
             List<Path> cp = new ArrayList<>(spec.classpath());
             cp.addAll(ricClasspath);
             cmd.add(cp.stream().map(p -> p.toAbsolutePath().toString()).collect(Collectors.joining(File.pathSeparator)));
-            cmd.add(FunctionRuntimeSpec.RIC_MAIN);
+            cmd.add(spec.mainClass());
             cmd.add(spec.handler());
             ProcessBuilder pb = new ProcessBuilder(cmd).directory(taskRoot.toFile()).inheritIO();
             Map<String, String> env = pb.environment();
@@ -231,7 +260,7 @@ final class RuntimePool implements FunctionInvoker, AutoCloseable {
                     abandoned = current;
                     current = null;
                     while ((ready = queue.poll()) != null && ready.deadlineEpochMs < System.currentTimeMillis()) {
-                        ready.result.tryEmitError(PlatformError.timeout());
+                        ready.fail(PlatformError.timeout());
                     }
                     if (ready == null) {
                         poller = sink;
@@ -249,7 +278,7 @@ final class RuntimePool implements FunctionInvoker, AutoCloseable {
                     }
                 }
                 if (abandoned != null) {
-                    abandoned.result.tryEmitError(new PlatformError(500, "LambdaRuntimeError",
+                    abandoned.fail(new PlatformError(500, "LambdaRuntimeError",
                             "The Lambda function runtime asked for the next event without answering the previous one."));
                 }
                 if (ready != null) {
@@ -295,7 +324,22 @@ final class RuntimePool implements FunctionInvoker, AutoCloseable {
                 return false;
             }
             inv.result.tryEmitValue(body);
+            inv.reply.tryEmitValue(RuntimeResponse.buffered(body));
             return true;
+        }
+
+        /**
+         * A streaming response began: the invocation is answered now (its deadline no longer applies to this
+         * environment's bookkeeping), and {@code body} is relayed by whoever invoked.
+         */
+        boolean respondStreaming(String id, @Nullable String contentType, reactor.core.publisher.Flux<io.netty.buffer.ByteBuf> body) {
+            Invocation inv = finish(id);
+            if (inv == null) {
+                return false;
+            }
+            inv.result.tryEmitError(new PlatformError(500, "LambdaRuntimeError",
+                    "The Lambda function streamed a response to a buffered invocation."));
+            return inv.reply.tryEmitValue(RuntimeResponse.streamed(contentType, body)).isSuccess();
         }
 
         boolean fail(String id, String errorType) {
@@ -303,7 +347,7 @@ final class RuntimePool implements FunctionInvoker, AutoCloseable {
             if (inv == null) {
                 return false;
             }
-            inv.result.tryEmitError(new PlatformError(500, "LambdaRuntimeError",
+            inv.fail(new PlatformError(500, "LambdaRuntimeError",
                     "The Lambda function failed with " + errorType + "."));
             return true;
         }
@@ -390,9 +434,9 @@ final class RuntimePool implements FunctionInvoker, AutoCloseable {
                             ? "The Lambda function failed to initialise (" + init + ")."
                             : "The Lambda function's runtime exited during the invocation.");
             if (lost != null) {
-                lost.result.tryEmitError(e);
+                lost.fail(e);
             }
-            failed.forEach(i -> i.result.tryEmitError(e));
+            failed.forEach(i -> i.fail(e));
         }
 
         void stop() {

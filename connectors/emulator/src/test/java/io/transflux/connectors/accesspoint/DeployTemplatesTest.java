@@ -51,6 +51,66 @@ class DeployTemplatesTest {
         assertThat(lambda.get("FunctionPayload").asText()).startsWith("{\"pipeline\":");
     }
 
+    /**
+     * The function-URL template (#19): a custom runtime whose bootstrap starts the UrlRuntime main of the function jar,
+     * an IAM-authenticated streaming URL, and CloudFront reaching it through a Lambda origin access control, with the
+     * invoke permission scoped to that distribution; the function may only read the configured bucket and prefix.
+     */
+    @Test
+    void functionUrlTemplateStreamsThroughACustomRuntimeBehindCloudFrontWithOriginAccessControl() throws Exception {
+        Path t = REPO.resolve("deploy/aws-sam/function-url.yaml");
+        JsonNode res = YAML.readTree(t.toFile()).get("Resources");
+        JsonNode fnRes = res.get("TransfluxUrlFunction");
+        JsonNode fn = fnRes.get("Properties");
+        assertThat(fnRes.get("Type").asText()).isEqualTo("AWS::Serverless::Function");
+        assertThat(fn.get("Runtime").asText()).isEqualTo("provided.al2023");
+        assertThat(fnRes.get("Metadata").get("BuildMethod").asText()).isEqualTo("makefile");
+        Path code = t.getParent().resolve(fn.get("CodeUri").asText()).normalize();
+        String bootstrap = Files.readString(code.resolve("bootstrap"));
+        assertThat(Files.isExecutable(code.resolve("bootstrap"))).isTrue();
+        assertThat(bootstrap).startsWith("#!/bin/sh").contains(FunctionRuntimeSpec.URL_RUNTIME_MAIN)
+                .contains("transflux-function.jar");
+        assertThat(Class.forName(FunctionRuntimeSpec.URL_RUNTIME_MAIN).getMethod("main", String[].class)).isNotNull();
+        String make = Files.readString(code.resolve("Makefile"));
+        assertThat(make).contains("build-TransfluxUrlFunction:");
+        java.util.regex.Matcher jar = java.util.regex.Pattern.compile("JAR := (\\S+)").matcher(make);
+        assertThat(jar.find()).isTrue();
+        assertThat(code.resolve(jar.group(1)).normalize()).isEqualTo(REPO.resolve(ARTIFACT));
+        JsonNode env = fn.get("Environment").get("Variables");
+        assertThat(env.get("TRANSFLUX_URL_BUCKET").asText()).isEqualTo("BucketName");
+        assertThat(env.has("TRANSFLUX_URL_KEY_PREFIX")).isTrue();
+        assertThat(env.has("TRANSFLUX_URL_CACHE_CONTROL")).isTrue();
+        assertThat(env.get("TRANSFLUX_URL_DEADLINE_SECONDS").asInt()).isLessThan(fn.get("Timeout").asInt());
+        assertThat(fn.get("Policies").toString()).contains("s3:GetObject").contains("${BucketName}/${KeyPrefix}*")
+                .doesNotContain("WriteGetObjectResponse");
+
+        JsonNode url = res.get("TransfluxUrl");
+        assertThat(url.get("Type").asText()).isEqualTo("AWS::Lambda::Url");
+        assertThat(url.get("Properties").get("AuthType").asText()).isEqualTo("AWS_IAM");
+        assertThat(url.get("Properties").get("InvokeMode").asText()).isEqualTo("RESPONSE_STREAM");
+
+        JsonNode oac = res.get("UrlOriginAccessControl");
+        assertThat(oac.get("Type").asText()).isEqualTo("AWS::CloudFront::OriginAccessControl");
+        JsonNode oacConf = oac.get("Properties").get("OriginAccessControlConfig");
+        assertThat(oacConf.get("OriginAccessControlOriginType").asText()).isEqualTo("lambda");
+        assertThat(oacConf.get("SigningBehavior").asText()).isEqualTo("always");
+        assertThat(oacConf.get("SigningProtocol").asText()).isEqualTo("sigv4");
+
+        JsonNode dist = res.get("Distribution").get("Properties").get("DistributionConfig");
+        JsonNode origin = dist.get("Origins").get(0);
+        assertThat(origin.get("OriginAccessControlId").asText()).isEqualTo("UrlOriginAccessControl.Id");
+        assertThat(origin.get("DomainName").toString()).contains("TransfluxUrl.FunctionUrl");
+        JsonNode behaviour = dist.get("DefaultCacheBehavior");
+        assertThat(behaviour.get("TargetOriginId").asText()).isEqualTo(origin.get("Id").asText());
+        assertThat(texts(behaviour.get("AllowedMethods"))).containsExactly("GET", "HEAD");
+
+        JsonNode perm = res.get("CloudFrontInvokeUrlPermission").get("Properties");
+        assertThat(perm.get("Action").asText()).isEqualTo("lambda:InvokeFunctionUrl");
+        assertThat(perm.get("Principal").asText()).isEqualTo("cloudfront.amazonaws.com");
+        assertThat(perm.get("FunctionUrlAuthType").asText()).isEqualTo("AWS_IAM");
+        assertThat(perm.get("SourceArn").asText()).contains(":distribution/${Distribution}");
+    }
+
     @Test
     void serverlessDevsTemplateDeploysTheFcHandlerFromTheFunctionJarWithWgorPermission() throws Exception {
         Path t = REPO.resolve("deploy/aliyun-fc/s.yaml");
