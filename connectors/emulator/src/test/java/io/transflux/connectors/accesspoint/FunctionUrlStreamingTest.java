@@ -19,6 +19,7 @@ import io.transflux.connectors.s3.AwsCredentials;
 import io.transflux.testing.ExternalTools;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -88,8 +89,10 @@ class FunctionUrlStreamingTest {
      * 2 GiB generated lazily by the source, through a function JVM with a 64 MiB heap and 32 MiB of direct memory,
      * read by curl signing with SigV4 for the function URL's AWS_IAM auth; every byte is checked as it arrives.
      * An unsigned request is refused with 403 before the function runs.
+     * Tagged {@code load}: a capacity test, run once per CI run (on the first JDK).
      */
     @Test
+    @Tag("load")
     void twoGibibytesStreamThroughAFunctionJvmWithBoundedMemoryUnderIamAuth() throws Exception {
         long size = 2L * 1024 * 1024 * 1024;
         source.putGenerated("data/public/big.bin", size, "\"big\"");
