@@ -23,6 +23,7 @@ import reactor.core.Exceptions;
  *   <tr><td>malformed compressed input</td><td>400</td><td>{@code MalformedCompressedObject}</td></tr>
  *   <tr><td>limit exceeded (bomb, pixels, size)</td><td>400</td><td>{@code TransformLimitExceeded}</td></tr>
  *   <tr><td>deadline reached</td><td>503</td><td>{@code ServiceUnavailable}</td></tr>
+ *   <tr><td>the function's own spool or output failed (disk full)</td><td>503</td><td>{@code ServiceUnavailable}</td></tr>
  *   <tr><td>unsupported format</td><td>400</td><td>{@code UnsupportedObjectFormat}</td></tr>
  *   <tr><td>checksum mismatch of the source</td><td>400</td><td>{@code ChecksumMismatch}</td></tr>
  *   <tr><td>bad pipeline configuration</td><td>500</td><td>{@code InvalidPipelineSpec}</td></tr>
@@ -71,6 +72,10 @@ public final class ErrorMapping {
                 return new ErrorReply(403, "SourceNotAllowed", "The source URL is not allowed.");
             case SOURCE_URL_EXPIRED:
                 return new ErrorReply(403, "SourceUrlExpired", "The source URL expired.");
+            case SINK_ERROR:
+                // The instance's own storage (spool, temporary file) failed, e.g. a full /tmp: another attempt,
+                // on another instance, may succeed. The cause (paths) stays out of the reply.
+                return new ErrorReply(503, "ServiceUnavailable", "The function could not buffer the object.");
             case BAD_REQUEST:
                 // Built from numbers by the stage itself (no URL, token or object bytes): shown as is.
                 return new ErrorReply(400, "BadRequest", pe.getMessage());
@@ -95,6 +100,10 @@ public final class ErrorMapping {
                 return new ErrorReply(403, "SourceNotAllowed", "The source URL is not allowed.");
             case SOURCE_URL_EXPIRED:
                 return new ErrorReply(403, "SourceUrlExpired", "The source URL expired.");
+            case SOURCE_CHANGED:
+                // The function's own resume (If-Match) found another version: the caller set no precondition,
+                // so its 412 or 404 is not the caller's answer. A new GetObject reads the new version.
+                return unavailable("ServiceUnavailable");
             default:
                 break;
         }

@@ -18,6 +18,22 @@ class ErrorMappingTest {
     }
 
     @Test
+    void anObjectThatChangedDuringTheFunctionsOwnResumeIsRetryableNotTheCallersPreconditionFailure() {
+        assertThat(ErrorMapping.map(new SourceException(ErrorCode.SOURCE_CHANGED, 412, "PreconditionFailed",
+                "source x: the object changed while resuming")))
+                .extracting(ErrorReply::status, ErrorReply::code).containsExactly(503, "ServiceUnavailable");
+        assertThat(ErrorMapping.map(new SourceException(ErrorCode.SOURCE_CHANGED, 404, "NoSuchKey", "gone mid-read")))
+                .extracting(ErrorReply::status, ErrorReply::code).containsExactly(503, "ServiceUnavailable");
+    }
+
+    @Test
+    void aFullSpoolDiskIsRetryableAndNamesNoPath() {
+        assertThat(ErrorMapping.map(new io.transflux.pipeline.SinkException("spool /tmp/transflux-x: No space left",
+                new java.io.IOException("No space left on device"))))
+                .isEqualTo(new ErrorReply(503, "ServiceUnavailable", "The function could not buffer the object."));
+    }
+
+    @Test
     void corruptInputIsA400WithAStaticMessage() {
         assertThat(ErrorMapping.map(new DecompressionException("gzip: CRC32 mismatch at offset 12 with secret")))
                 .isEqualTo(new ErrorReply(400, "MalformedCompressedObject", "The object is not valid compressed data."));
