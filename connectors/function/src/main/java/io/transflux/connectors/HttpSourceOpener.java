@@ -83,6 +83,11 @@ public final class HttpSourceOpener implements SourceOpener {
         return g;
     }
 
+    /** The connection pool this opener's sources use (one per process, shared by every opener). */
+    public HttpSourceClient client() {
+        return CLIENT;
+    }
+
     @Override
     public ObjectSource get(String url, Map<String, String> headers) {
         return HttpObjectSource.builder(url).client(CLIENT).spec(spec).requestHeaders(headers).build();

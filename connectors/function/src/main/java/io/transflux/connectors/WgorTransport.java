@@ -31,6 +31,7 @@ import reactor.netty.resources.ConnectionProvider;
  * background eviction, pending acquire 60 s with an unbounded queue
  * (a slow caller holds only its own connection; no invocation fails because others are busy); {@code compress(false)}, {@code followRedirect(false)}. Netty
  * buffers wrap the pipeline's {@code ByteBuffer}s without copying and never leave this class.
+ * {@link #renewPool()} swaps in a fresh pool for a snapshot (SnapStart, CRaC), closing the old one's connections.
  */
 public final class WgorTransport {
 
@@ -40,28 +41,53 @@ public final class WgorTransport {
     static final Duration PENDING_ACQUIRE_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(30);
 
-    private static final ConnectionProvider PROVIDER = ConnectionProvider.builder("transflux-wgor")
-            .maxConnections(MAX_CONNECTIONS)
-            .pendingAcquireTimeout(PENDING_ACQUIRE_TIMEOUT)
-            .pendingAcquireMaxCount(-1)
-            .maxIdleTime(Duration.ofSeconds(15))
-            .maxLifeTime(Duration.ofSeconds(60))
-            .evictInBackground(Duration.ofSeconds(30))
-            .build();
+    private static final WgorTransport DEFAULT = new WgorTransport();
 
-    private static final WgorTransport DEFAULT = new WgorTransport(HttpClient.create(PROVIDER)
-            .compress(false)
-            .followRedirect(false)
-            .responseTimeout(DEFAULT_RESPONSE_TIMEOUT));
+    private volatile ConnectionProvider provider;
+    private volatile HttpClient client;
 
-    private final HttpClient client;
+    private WgorTransport() {
+        this.provider = newProvider();
+        this.client = newClient(provider);
+    }
 
-    private WgorTransport(HttpClient client) {
-        this.client = client;
+    private static ConnectionProvider newProvider() {
+        return ConnectionProvider.builder("transflux-wgor")
+                .maxConnections(MAX_CONNECTIONS)
+                .pendingAcquireTimeout(PENDING_ACQUIRE_TIMEOUT)
+                .pendingAcquireMaxCount(-1)
+                .maxIdleTime(Duration.ofSeconds(15))
+                .maxLifeTime(Duration.ofSeconds(60))
+                .evictInBackground(Duration.ofSeconds(30))
+                .build();
+    }
+
+    private static HttpClient newClient(ConnectionProvider provider) {
+        return HttpClient.create(provider)
+                .compress(false)
+                .followRedirect(false)
+                .responseTimeout(DEFAULT_RESPONSE_TIMEOUT);
     }
 
     public static WgorTransport shared() {
         return DEFAULT;
+    }
+
+    /**
+     * Puts a fresh, empty pool in place and closes the old pool's connections, completing once they are closed.
+     * Requests already under way finish on their connection, which is then closed instead of pooled.
+     */
+    public Mono<Void> renewPool() {
+        return Mono.defer(() -> {
+            ConnectionProvider old;
+            synchronized (this) {
+                old = provider;
+                ConnectionProvider fresh = newProvider();
+                provider = fresh;
+                client = newClient(fresh);
+            }
+            return old.disposeLater();
+        });
     }
 
     /** The status and (short) body of the platform's answer. */

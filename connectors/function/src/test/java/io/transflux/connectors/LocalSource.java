@@ -33,9 +33,20 @@ public final class LocalSource implements AutoCloseable {
     public final List<String> methods = new CopyOnWriteArrayList<>();
     private final java.util.Set<String> headOnly = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final DisposableServer server;
+    private final java.util.Set<io.netty.channel.Channel> channels = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
 
     public LocalSource() {
         server = HttpServer.create().host("127.0.0.1").port(0)
+                .doOnConnection(conn -> {
+                    // Called per request on a kept-alive connection: count each channel once.
+                    if (channels.add(conn.channel())) {
+                        accepted.incrementAndGet();
+                        open.incrementAndGet();
+                        conn.channel().closeFuture().addListener(f -> open.decrementAndGet());
+                    }
+                })
                 .handle((req, res) -> {
                     Map<String, String> h = new java.util.LinkedHashMap<>();
                     req.requestHeaders().forEach(e -> h.put(e.getKey().toLowerCase(), e.getValue()));
@@ -143,6 +154,16 @@ public final class LocalSource implements AutoCloseable {
         return base() + path + "?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDCANARY%2F20260101%2Fus-east-1"
                 + "%2Fs3%2Faws4_request&X-Amz-Security-Token=" + CANARY_TOKEN + "&X-Amz-SignedHeaders="
                 + signedHeaders.replace(";", "%3B") + "&X-Amz-Signature=CANARYsignature";
+    }
+
+    /** TCP connections this server has accepted so far. */
+    public int acceptedConnections() {
+        return accepted.get();
+    }
+
+    /** Accepted connections not yet closed. */
+    public int openConnections() {
+        return open.get();
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -46,10 +47,21 @@ public final class WgorEndpoint implements AutoCloseable {
     private static final AttributeKey<Map<String, String>> TRAILERS = AttributeKey.valueOf("wgor-trailers");
     private final BlockingQueue<Capture> captures = new LinkedBlockingQueue<>();
     private final DisposableServer server;
+    private final java.util.Set<io.netty.channel.Channel> channels = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
     private volatile Function<Request, Boolean> verifier = r -> true;
 
     public WgorEndpoint() {
         server = HttpServer.create().host("127.0.0.1").port(0)
+                .doOnConnection(conn -> {
+                    // Called per request on a kept-alive connection: count each channel once.
+                    if (channels.add(conn.channel())) {
+                        accepted.incrementAndGet();
+                        open.incrementAndGet();
+                        conn.channel().closeFuture().addListener(f -> open.decrementAndGet());
+                    }
+                })
                 // Reactor Netty does not surface request trailers: read them off the LastHttpContent ourselves.
                 .doOnConnection(conn -> conn.addHandlerFirst("trailer-capture", new ChannelInboundHandlerAdapter() {
                     @Override
@@ -140,6 +152,16 @@ public final class WgorEndpoint implements AutoCloseable {
     /** Whether another request arrives within {@code ms}. */
     public @Nullable Capture poll(long ms) throws InterruptedException {
         return captures.poll(ms, TimeUnit.MILLISECONDS);
+    }
+
+    /** TCP connections this server has accepted so far. */
+    public int acceptedConnections() {
+        return accepted.get();
+    }
+
+    /** Accepted connections not yet closed. */
+    public int openConnections() {
+        return open.get();
     }
 
     @Override

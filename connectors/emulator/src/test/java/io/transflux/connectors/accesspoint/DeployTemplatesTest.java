@@ -117,6 +117,8 @@ class DeployTemplatesTest {
         JsonNode props = YAML.readTree(t.toFile()).get("resources").get("transflux-object-fc").get("props");
         assertThat(props.get("runtime").asText()).startsWith("java");
         assertHandler(props.get("handler").asText(), "com.aliyun.fc.runtime.StreamRequestHandler");
+        assertHandler(props.get("instanceLifecycleConfig").get("initializer").get("handler").asText(),
+                "com.aliyun.fc.runtime.FunctionInitializer");
         assertThat(t.getParent().resolve(props.get("code").asText()).normalize()).isEqualTo(REPO.resolve(ARTIFACT));
         JsonNode policy = new ObjectMapper().readTree(REPO.resolve("deploy/aliyun-fc/ram-policy.json").toFile());
         assertThat(policy.get("Statement").get(0).get("Action").toString()).contains("oss:WriteGetObjectResponse");

@@ -2,6 +2,7 @@ package io.transflux.connectors.http;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
@@ -19,6 +20,9 @@ import reactor.netty.resources.ConnectionProvider;
  * {@link #wrap(HttpClient)} and {@link #using(ConnectionProvider)} adopt resources the caller owns;
  * disposing of such a client leaves them alone. Whatever the client, each source forces its own
  * safety settings on top (no redirects, no compression, no proxy, HTTP/1.1, the address guard).
+ *
+ * <p>For a snapshot (Lambda SnapStart, CRaC), {@link #renewPool()} closes a dedicated pool's connections and
+ * puts a fresh, empty pool in its place: a restored sandbox must not reuse sockets from the snapshot.
  *
  * <table>
  *   <caption>Pool defaults</caption>
@@ -42,13 +46,16 @@ public final class HttpSourceClient implements Disposable {
     public static final Duration DEFAULT_MAX_LIFE_TIME = Duration.ofSeconds(60);
     public static final Duration DEFAULT_EVICTION_INTERVAL = Duration.ofSeconds(5);
 
-    private final HttpClient client;
-    private final @Nullable ConnectionProvider ownedProvider;
+    private final @Nullable Supplier<ConnectionProvider> poolFactory;
+    private volatile HttpClient client;
+    private volatile @Nullable ConnectionProvider ownedProvider;
     private volatile boolean disposed;
 
-    private HttpSourceClient(HttpClient client, @Nullable ConnectionProvider ownedProvider) {
+    private HttpSourceClient(HttpClient client, @Nullable ConnectionProvider ownedProvider,
+            @Nullable Supplier<ConnectionProvider> poolFactory) {
         this.client = client;
         this.ownedProvider = ownedProvider;
+        this.poolFactory = poolFactory;
     }
 
     /** A client with a dedicated pool and the default settings. */
@@ -62,12 +69,12 @@ public final class HttpSourceClient implements Disposable {
 
     /** Adopts {@code client} (and its pool); {@link #dispose()} will not touch them. */
     public static HttpSourceClient wrap(HttpClient client) {
-        return new HttpSourceClient(Objects.requireNonNull(client, "client"), null);
+        return new HttpSourceClient(Objects.requireNonNull(client, "client"), null, null);
     }
 
     /** A client on the caller's {@code provider}; {@link #dispose()} will not dispose it. */
     public static HttpSourceClient using(ConnectionProvider provider) {
-        return new HttpSourceClient(HttpClient.create(Objects.requireNonNull(provider, "provider")), null);
+        return new HttpSourceClient(HttpClient.create(Objects.requireNonNull(provider, "provider")), null, null);
     }
 
     HttpClient httpClient() {
@@ -78,8 +85,9 @@ public final class HttpSourceClient implements Disposable {
     @Override
     public void dispose() {
         disposed = true;
-        if (ownedProvider != null) {
-            ownedProvider.dispose();
+        ConnectionProvider p = ownedProvider;
+        if (p != null) {
+            p.dispose();
         }
     }
 
@@ -87,7 +95,29 @@ public final class HttpSourceClient implements Disposable {
     public Mono<Void> disposeLater() {
         return Mono.defer(() -> {
             disposed = true;
-            return ownedProvider == null ? Mono.empty() : ownedProvider.disposeLater();
+            ConnectionProvider p = ownedProvider;
+            return p == null ? Mono.empty() : p.disposeLater();
+        });
+    }
+
+    /**
+     * Replaces a dedicated pool with a fresh one of the same settings and closes the old pool's connections,
+     * completing once they are closed. Sources built from this client use the fresh pool from then on. Adopted
+     * resources ({@link #wrap}, {@link #using}) and a disposed client are left alone.
+     */
+    public Mono<Void> renewPool() {
+        return Mono.defer(() -> {
+            ConnectionProvider old;
+            synchronized (this) {
+                old = ownedProvider;
+                if (old == null || poolFactory == null || disposed) {
+                    return Mono.empty();
+                }
+                ConnectionProvider fresh = poolFactory.get();
+                ownedProvider = fresh;
+                client = HttpClient.create(fresh);
+            }
+            return old.disposeLater();
         });
     }
 
@@ -98,7 +128,8 @@ public final class HttpSourceClient implements Disposable {
 
     @Override
     public String toString() {
-        return "HttpSourceClient{" + (ownedProvider == null ? "adopted" : ownedProvider.name())
+        ConnectionProvider p = ownedProvider;
+        return "HttpSourceClient{" + (p == null ? "adopted" : p.name())
                 + (disposed ? ", disposed" : "") + '}';
     }
 
@@ -154,15 +185,23 @@ public final class HttpSourceClient implements Disposable {
         }
 
         public HttpSourceClient build() {
-            ConnectionProvider provider = ConnectionProvider.builder(name)
-                    .maxConnections(maxConnections)
-                    .pendingAcquireTimeout(pendingAcquireTimeout)
+            // Captured values, not the builder: later builder calls must not change a renewed pool.
+            String n = name;
+            int max = maxConnections;
+            Duration pending = pendingAcquireTimeout;
+            Duration idle = maxIdleTime;
+            Duration life = maxLifeTime;
+            Duration eviction = evictionInterval;
+            Supplier<ConnectionProvider> factory = () -> ConnectionProvider.builder(n)
+                    .maxConnections(max)
+                    .pendingAcquireTimeout(pending)
                     .pendingAcquireMaxCount(-1)
-                    .maxIdleTime(maxIdleTime)
-                    .maxLifeTime(maxLifeTime)
-                    .evictInBackground(evictionInterval)
+                    .maxIdleTime(idle)
+                    .maxLifeTime(life)
+                    .evictInBackground(eviction)
                     .build();
-            return new HttpSourceClient(HttpClient.create(provider), provider);
+            ConnectionProvider provider = factory.get();
+            return new HttpSourceClient(HttpClient.create(provider), provider, factory);
         }
 
         private static Duration positive(String name, Duration d) {

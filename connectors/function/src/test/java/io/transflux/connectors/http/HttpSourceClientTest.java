@@ -66,6 +66,53 @@ class HttpSourceClientTest {
     }
 
     @Test
+    void renewingThePoolClosesItsConnectionsAndLaterSourcesConnectAfresh() throws Exception {
+        origin.otherwise(FaultOrigin.object(new byte[] {7}, "\"e\""));
+        HttpSourceClient client = HttpSourceClient.builder().name("renewed").build();
+        try {
+            assertThat(read(client)).containsExactly(7);
+            assertThat(read(client)).containsExactly(7);
+            assertThat(origin.connectionsOpened()).as("kept alive and reused").isEqualTo(1);
+            assertThat(origin.connectionsClosed()).isZero();
+
+            client.renewPool().block(OriginTestBase.WAIT);
+
+            awaitClosed(1);
+            assertThat(client.isDisposed()).isFalse();
+            assertThat(client).hasToString("HttpSourceClient{renewed}");
+            assertThat(read(client)).containsExactly(7);
+            assertThat(origin.connectionsOpened()).as("a new connection from the fresh pool").isEqualTo(2);
+        } finally {
+            client.disposeLater().block(OriginTestBase.WAIT);
+        }
+    }
+
+    @Test
+    void renewingLeavesAnAdoptedPoolAlone() {
+        origin.otherwise(FaultOrigin.object(new byte[] {5}, "\"e\""));
+        ConnectionProvider provider = ConnectionProvider.create("adopted-renew", 2);
+        try {
+            HttpSourceClient using = HttpSourceClient.using(provider);
+            assertThat(read(using)).containsExactly(5);
+
+            using.renewPool().block(OriginTestBase.WAIT);
+
+            assertThat(read(using)).containsExactly(5);
+            assertThat(origin.connectionsOpened()).as("the caller's pooled connection is reused").isEqualTo(1);
+        } finally {
+            provider.disposeLater().block(OriginTestBase.WAIT);
+        }
+    }
+
+    private void awaitClosed(int expected) throws InterruptedException {
+        long deadline = System.nanoTime() + OriginTestBase.WAIT.toNanos();
+        while (origin.connectionsClosed() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(origin.connectionsClosed()).isEqualTo(expected);
+    }
+
+    @Test
     void refusesToBuildASourceWithoutAClient() {
         assertThatThrownBy(() -> HttpObjectSource.builder("https://h.example/o").build())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("client: not set");

@@ -106,6 +106,58 @@ class S3HandlerFromFunctionJarIT {
         }
     }
 
+    /**
+     * The paths the codecs do not take, from the jar: an {@code https} source (Reactor Netty's TLS set-up, which
+     * probes for QUIC, and the handshake failing against a plain-HTTP origin), an image resized and encoded as
+     * WebP (ImageIO plugins and webp-imageio's Kotlin), and a HeadObject reply (JSON written by Jackson).
+     */
+    @Test
+    void handlerInTheFunctionJarReachesTlsEncodesWebpAndAnswersHeadObject(@TempDir Path dir) throws Exception {
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(64, 48,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 48; y++) {
+            for (int x = 0; x < 64; x++) {
+                img.setRGB(x, y, (x * 4) << 16 | (y * 5) << 8 | 0x40);
+            }
+        }
+        ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+        assertThat(javax.imageio.ImageIO.write(img, "jpg", jpeg)).isTrue();
+        source.put("/photo.jpg", jpeg.toByteArray(), Map.of("Content-Type", "image/jpeg"));
+        source.put("/plain.txt", "head me".getBytes(StandardCharsets.UTF_8), Map.of("Content-Type", "text/plain"));
+
+        Path tls = dir.resolve("tls.json");
+        Files.writeString(tls, event(source.presigned("/photo.jpg", "host").replace("http://", "https://"), ""));
+        Path webp = dir.resolve("webp.json");
+        Files.writeString(webp, event(source.presigned("/photo.jpg", "host"), "image/resize,w_32/format,webp"));
+        Path head = dir.resolve("head.json");
+        Files.writeString(head, "{\"xAmzRequestId\":\"req-2\",\"protocolVersion\":\"1.01\",\"headObjectContext\":"
+                + "{\"inputS3Url\":\"" + source.presigned("/plain.txt", "host") + "\"},"
+                + "\"userRequest\":{\"url\":\"https://x/plain.txt\",\"headers\":{}}}");
+
+        Process p = childJvm(dir, S3ObjectLambdaHandler.class.getName(), List.of(tls, webp, head));
+        String replies = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String err = Files.readString(dir.resolve("stderr.txt"));
+        assertThat(p.exitValue()).as("driver exit; stderr:%n%s", err).isZero();
+        List<String> lines = replies.lines().toList();
+        assertThat(lines).as("replies; stderr:%n%s", err).hasSize(3);
+        assertThat(err).doesNotContain("NoClassDefFoundError", "ClassNotFoundException");
+
+        WgorEndpoint.Capture refused = wgor.take();
+        assertThat(refused.header("x-amz-fwd-status")).isEqualTo("403");
+        assertThat(refused.header("x-amz-fwd-error-code")).startsWith("SourceTls");
+
+        WgorEndpoint.Capture resized = wgor.take();
+        assertThat(resized.header("x-amz-fwd-status")).isEqualTo("200");
+        assertThat(resized.header("x-amz-fwd-header-content-type")).isEqualTo("image/webp");
+        byte[] b = resized.body();
+        assertThat(new String(b, 0, 4, StandardCharsets.US_ASCII)).isEqualTo("RIFF");
+        assertThat(new String(b, 8, 4, StandardCharsets.US_ASCII)).isEqualTo("WEBP");
+
+        assertThat(lines.get(2)).contains("\"statusCode\":200").contains("\"Content-Length\":\"7\"")
+                .contains("\"Content-Type\":\"text/plain\"");
+    }
+
     static String event(String url, String pipeline) {
         return "{\"xAmzRequestId\":\"req-1\",\"protocolVersion\":\"1.00\",\"getObjectContext\":"
                 + "{\"inputS3Url\":\"" + url + "\",\"outputRoute\":\"io-euw1-001\",\"outputToken\":\"tok\"},"
