@@ -461,8 +461,8 @@ public final class LocalAccessPoint implements AutoCloseable {
         }
 
         /**
-         * Also accepts signatures made with this key pair (clients only: the in-process function and presigned
-         * input URLs use {@link #credentials}).
+         * Also accepts signatures made with this key pair (clients only: the in-process function's WGOR uses
+         * {@link #credentials}; presigned input URLs use a per-process pair no caller holds).
          */
         public Builder alsoAccept(String accessKeyId, String secretAccessKey) {
             if (accessKeyId.isBlank() || secretAccessKey.isEmpty()) {

@@ -51,6 +51,18 @@ class InternalObjectEndpointTest {
                 .start();
     }
 
+    /** The AWS SDK v2 presigner with serve's credentials, aimed at the internal endpoint. */
+    private static S3Presigner internalPresigner(LocalAccessPoint ap) {
+        return S3Presigner.builder()
+                // The endpoint's path puts the bucket under the internal prefix: /.transflux/objects/docs/pii.txt.
+                .endpointOverride(URI.create(ap.endpoint() + "/.transflux/objects"))
+                .region(Region.US_EAST_1)
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                        LocalAccessPoint.DEFAULT_ACCESS_KEY_ID, LocalAccessPoint.DEFAULT_SECRET_ACCESS_KEY)))
+                .build();
+    }
+
     private static HttpResponse<String> get(String url) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -63,15 +75,7 @@ class InternalObjectEndpointTest {
 
     @Test
     void urlPresignedWithServesCredentialsBySdkV2IsRefusedWhileTheTransformedGetWorks() throws Exception {
-        try (LocalAccessPoint ap = start(Flavor.S3);
-                S3Presigner presigner = S3Presigner.builder()
-                        // The endpoint's path puts the bucket under the internal prefix: /.transflux/objects/b/pii.txt.
-                        .endpointOverride(URI.create(ap.endpoint() + "/.transflux/objects"))
-                        .region(Region.US_EAST_1)
-                        .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
-                        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
-                                LocalAccessPoint.DEFAULT_ACCESS_KEY_ID, LocalAccessPoint.DEFAULT_SECRET_ACCESS_KEY)))
-                        .build()) {
+        try (LocalAccessPoint ap = start(Flavor.S3); S3Presigner presigner = internalPresigner(ap)) {
             HttpResponse<String> transformed = get(ap.endpoint() + "/docs/pii.txt");
             assertThat(transformed.statusCode()).isEqualTo(200);
             assertThat(transformed.body()).startsWith("ticket 17: reach me at ").endsWith(" after five\n")
@@ -118,6 +122,11 @@ class InternalObjectEndpointTest {
                 assertThat(presigned.getPath()).isEqualTo(LocalAccessPoint.INTERNAL_PREFIX + "docs/pii.txt");
                 assertThat(presigned.getQuery()).contains("OSSAccessKeyId=" + LocalAccessPoint.DEFAULT_ACCESS_KEY_ID);
                 assertRefused(get(presigned.toString()));
+                // The OSS function's input URL is SigV4 too: a SigV4 presign with serve's pair is refused as well.
+                try (S3Presigner presigner = internalPresigner(ap)) {
+                    assertRefused(get(presigner.presignGetObject(p -> p.signatureDuration(Duration.ofMinutes(5))
+                            .getObjectRequest(g -> g.bucket("docs").key("pii.txt"))).url().toString()));
+                }
                 URL direct = oss.generatePresignedUrl("docs", "pii.txt", new Date(System.currentTimeMillis() + 300_000));
                 assertThat(get(direct.toString()).body()).startsWith("ticket 17: reach me at ").doesNotContain(EMAIL);
             } finally {
