@@ -213,7 +213,10 @@ final class CallerFront {
         }
     }
 
-    /** The presigned URL of the internal object endpoint; {@code query} and {@code signed} headers are signed. */
+    /**
+     * The presigned URL of the internal object endpoint, signed with the per-process key pair only this server holds;
+     * {@code query} and {@code signed} headers are signed.
+     */
     private String presign(String bucket, String key, Map<String, String> query, Map<String, String> signed) {
         StringBuilder url = new StringBuilder(ap.endpoint()).append(LocalAccessPoint.INTERNAL_PREFIX).append(bucket);
         if (!key.isEmpty()) {
@@ -228,7 +231,8 @@ final class CallerFront {
             url.append(sep).append(encode(e.getKey())).append('=').append(encode(e.getValue()));
             sep = "&";
         }
-        return SigV4Check.presign("GET", url.toString(), signed, ap.credentials, ap.region, "s3", PRESIGN_EXPIRY, ap.clock);
+        return SigV4Check.presign("GET", url.toString(), signed, ap.internalCredentials, ap.region, "s3", PRESIGN_EXPIRY,
+                ap.clock);
     }
 
     private static String encode(String s) {

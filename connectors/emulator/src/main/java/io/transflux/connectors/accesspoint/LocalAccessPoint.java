@@ -5,10 +5,13 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.EnumSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -88,6 +91,12 @@ public final class LocalAccessPoint implements AutoCloseable {
     final FileStore store;
     final Invocations invocations = new Invocations();
     final AwsCredentials credentials;
+    /**
+     * The key pair presigned input URLs are signed with: made at start-up from {@link SecureRandom}, never logged,
+     * never configured and never given to callers, so holding {@link #credentials} cannot read the internal object
+     * endpoint (the pipeline would be bypassed).
+     */
+    final AwsCredentials internalCredentials = internalCredentials();
     private final String secret;
     /** Further key pairs clients may sign with (id to secret), e.g. the AWS_* pair serve was started with. */
     private final Map<String, String> alsoAccepted;
@@ -371,6 +380,16 @@ public final class LocalAccessPoint implements AutoCloseable {
                 .send(Mono.just(Unpooled.wrappedBuffer(xml))).then();
     }
 
+    private static AwsCredentials internalCredentials() {
+        SecureRandom random = new SecureRandom();
+        byte[] id = new byte[10];
+        byte[] key = new byte[32];
+        random.nextBytes(id);
+        random.nextBytes(key);
+        return AwsCredentials.of("TFINTERNAL" + HexFormat.of().withUpperCase().formatHex(id),
+                Base64.getEncoder().withoutPadding().encodeToString(key), null);
+    }
+
     private static boolean isLoopback(String host) {
         try {
             return InetAddress.getByName(host).isLoopbackAddress();
@@ -442,8 +461,8 @@ public final class LocalAccessPoint implements AutoCloseable {
         }
 
         /**
-         * Also accepts signatures made with this key pair (clients only: the in-process function and presigned
-         * input URLs use {@link #credentials}).
+         * Also accepts signatures made with this key pair (clients only: the in-process function's WGOR uses
+         * {@link #credentials}; presigned input URLs use a per-process pair no caller holds).
          */
         public Builder alsoAccept(String accessKeyId, String secretAccessKey) {
             if (accessKeyId.isBlank() || secretAccessKey.isEmpty()) {

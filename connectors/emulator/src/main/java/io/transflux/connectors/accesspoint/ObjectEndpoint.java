@@ -19,8 +19,10 @@ import reactor.netty.http.server.HttpServerResponse;
  * {@value LocalAccessPoint#INTERNAL_PREFIX}{bucket}/{key}} serves the stored file (one {@code bytes} range,
  * {@code If-Match}, {@code If-None-Match}, {@code If-Modified-Since}, {@code If-Unmodified-Since}; a 304 carries
  * ETag and Last-Modified) and {@code GET {@value LocalAccessPoint#INTERNAL_PREFIX}{bucket}}
- * lists. Every request must carry a valid, unexpired SigV4 query signature made by this server, including the
- * headers it signed; otherwise 403.
+ * lists. Every request must carry a valid, unexpired SigV4 query signature made by this server with its
+ * per-process key pair ({@link LocalAccessPoint#internalCredentials}), including the headers it signed; otherwise
+ * 403 {@code AccessDenied}. A request signed with the credentials callers use is refused like any other: it would
+ * read the object past the access point's pipeline.
  */
 final class ObjectEndpoint {
 
@@ -45,9 +47,10 @@ final class ObjectEndpoint {
             v = SigV4Check.verifyQuery("GET", r.rawUri(), h, this::secret, ap.clock);
         }
         if (!v.valid()) {
-            throw new PlatformError(403, v.status() == SigV4Check.Status.EXPIRED ? "AccessDenied" : "SignatureDoesNotMatch",
-                    v.status() == SigV4Check.Status.EXPIRED ? "Request has expired."
-                            : "The request signature we calculated does not match the signature you provided.");
+            // Signed with serve's own (caller) credentials, unsigned, tampered or expired: the same refusal, which
+            // tells a caller nothing about the internal key.
+            throw new PlatformError(403, "AccessDenied", v.status() == SigV4Check.Status.EXPIRED ? "Request has expired."
+                    : "Only the URLs this server presigns for its function may read the internal object endpoint.");
         }
         String rest = r.path().substring(LocalAccessPoint.INTERNAL_PREFIX.length());
         int slash = rest.indexOf('/');
@@ -183,7 +186,8 @@ final class ObjectEndpoint {
         return false;
     }
 
+    /** Only the per-process internal key pair signs here, never a key a caller holds. */
     private io.transflux.connectors.s3.@org.jspecify.annotations.Nullable AwsCredentials secret(String keyId) {
-        return keyId.equals(ap.credentials.accessKeyId()) ? ap.credentials : null;
+        return keyId.equals(ap.internalCredentials.accessKeyId()) ? ap.internalCredentials : null;
     }
 }

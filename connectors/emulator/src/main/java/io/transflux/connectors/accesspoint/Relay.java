@@ -32,8 +32,27 @@ final class Relay {
     private Relay() {
     }
 
+    /**
+     * The caller's response, ended by the function timeout ({@code deadlineNanos}, {@link System#nanoTime()}) however
+     * slowly the caller reads: before the status line is out the caller gets 500 {@code LambdaTimeout}; after it, its
+     * connection is reset (never a clean end) and the WGOR fails with {@code LambdaTimeout}. The timer does not
+     * depend on the caller's demand, so a stalled reader cannot hold the exchange (or the bytes queued for it) open.
+     */
     static Mono<Void> toCaller(LocalAccessPoint ap, HttpServerResponse res, Request r, AccessLog log, Flavor flavor,
             Invocations.Arrival a, boolean checksumMode, long deadlineNanos) {
+        Duration remaining = Duration.ofNanos(Math.max(1, deadlineNanos - System.nanoTime()));
+        return exchange(ap, res, r, log, flavor, a, checksumMode)
+                .timeout(Mono.delay(remaining).doOnNext(x -> {
+                    // Before the exchange is cancelled, so the WGOR learns why (not "the caller went away").
+                    a.done().tryEmitError(PlatformError.timeout());
+                }), Mono.defer(() -> {
+                    abort(res);
+                    return Mono.error(PlatformError.timeout());
+                }));
+    }
+
+    private static Mono<Void> exchange(LocalAccessPoint ap, HttpServerResponse res, Request r, AccessLog log,
+            Flavor flavor, Invocations.Arrival a, boolean checksumMode) {
         String fwd = flavor == Flavor.S3 ? "x-amz-fwd-header-" : "x-oss-fwd-header-";
         String meta = flavor == Flavor.S3 ? "x-amz-meta-" : "x-oss-meta-";
         String errorCode = a.header("x-amz-fwd-error-code");
@@ -88,11 +107,7 @@ final class Relay {
             body = verified(body, a, checksumName != null ? checksumName : trailerName.substring(fwd.length()),
                     checksumName != null ? a.header(fwd + checksumName) : null, trailerName);
         }
-        long remaining = Math.max(1, deadlineNanos - System.nanoTime());
-        AtomicBoolean late = new AtomicBoolean();
-        Flux<ByteBuffer> bounded = body
-                .takeUntilOther(Mono.delay(Duration.ofNanos(remaining)).doOnNext(x -> late.set(true)))
-                .concatWith(Mono.defer(() -> late.get() ? Mono.error(PlatformError.timeout()) : Mono.empty()));
+        Flux<ByteBuffer> bounded = body;
         if (r.method().equals("HEAD") || a.status() == 304 || "0".equals(contentLength)) {
             // Nothing to stream: the caller has all it needs with the status line, and may close at once (curl
             // does). So the WGOR is read to its end and answered first, and only then does the caller get its
