@@ -24,7 +24,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * One S3 Batch Operations {@code LambdaInvoke} invocation: reads the event, runs each task through a
- * {@link BatchJob} and builds the reply. Shapes (docs/protocols.md §9, from "Invoke AWS Lambda function",
+ * {@link BatchJob} and builds the reply. Shapes (docs/protocols.md §11, from "Invoke AWS Lambda function",
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/batch-ops-invoke-lambda.html):
  *
  * <pre>

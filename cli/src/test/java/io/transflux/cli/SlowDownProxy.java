@@ -1,0 +1,70 @@
+package io.transflux.cli;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.server.HttpServer;
+
+/**
+ * A Reactor Netty proxy on 127.0.0.1 in front of an S3 endpoint that answers the first request for each method
+ * and path with {@code 503 SlowDown} (S3's throttling answer, with its XML error body), then forwards every later
+ * one unchanged. Each object's HEAD, GET and PUT is throttled once: a burst the client must ride out by retrying.
+ */
+final class SlowDownProxy implements AutoCloseable {
+
+    static final String SLOW_DOWN = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>SlowDown</Code>"
+            + "<Message>Please reduce your request rate.</Message></Error>";
+
+    private final DisposableServer server;
+    private final AtomicInteger refused = new AtomicInteger();
+    private final AtomicInteger forwarded = new AtomicInteger();
+    private final Set<String> seen = ConcurrentHashMap.newKeySet();
+
+    private SlowDownProxy(String upstream) {
+        HttpClient client = HttpClient.create().baseUrl(upstream).responseTimeout(Duration.ofSeconds(30));
+        this.server = HttpServer.create().host("127.0.0.1").port(0).handle((req, res) -> {
+            String path = req.uri();
+            int q = path.indexOf('?');
+            // Listing and multipart sub-resources pass; the object requests (HEAD, GET, PUT) are throttled once each.
+            if (q < 0 && seen.add(req.method().name() + " " + path)) {
+                refused.incrementAndGet();
+                return req.receive().then(res.status(503).header("Content-Type", "application/xml")
+                        .sendString(Mono.just(SLOW_DOWN)).then());
+            }
+            forwarded.incrementAndGet();
+            return client.headers(h -> h.set(req.requestHeaders()))
+                    .request(req.method())
+                    .uri(req.uri())
+                    .send((creq, out) -> out.send(req.receive().retain()))
+                    .response((cres, body) -> res.status(cres.status()).headers(cres.responseHeaders())
+                            .send(body.retain()))
+                    .then();
+        }).bindNow(Duration.ofSeconds(10));
+    }
+
+    static SlowDownProxy start(String upstream) {
+        return new SlowDownProxy(upstream);
+    }
+
+    String endpoint() {
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    int refused() {
+        return refused.get();
+    }
+
+    int forwarded() {
+        return forwarded.get();
+    }
+
+    @Override
+    public void close() {
+        server.disposeNow(Duration.ofSeconds(10));
+    }
+}
