@@ -29,7 +29,8 @@ class FunctionJarIT {
     static final long MAX_JAR_BYTES = 15L * 1024 * 1024;
 
     static final List<String> HANDLERS = List.of("io.transflux.connectors.s3.S3ObjectLambdaHandler",
-            "io.transflux.connectors.oss.OssObjectFcHandler", "io.transflux.connectors.s3.S3BatchOperationsHandler");
+            "io.transflux.connectors.oss.OssObjectFcHandler", "io.transflux.connectors.s3.S3BatchOperationsHandler",
+            "io.transflux.connectors.oss.OssEventTriggerHandler");
 
     /** Entries that must not ship: the CLI, picocli, YAML, and the emulator's packages. */
     static final List<String> FORBIDDEN_PREFIXES = List.of("picocli/", "io/transflux/cli/", "org/yaml/",
@@ -106,6 +107,7 @@ class FunctionJarIT {
             Class<?> batch = Class.forName(HANDLERS.get(2), true, jar);
             assertThat(lambda.isAssignableFrom(s3)).isTrue();
             assertThat(lambda.isAssignableFrom(batch)).isTrue();
+            assertThat(fc.isAssignableFrom(Class.forName(HANDLERS.get(3), true, jar))).isTrue();
             assertThat(fc.isAssignableFrom(oss)).isTrue();
             assertThat(s3.getClassLoader()).isSameAs(jar);
         }
