@@ -11,6 +11,9 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 
+import java.lang.reflect.Proxy;
+
+import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.transflux.connectors.MalformedEventException;
@@ -83,9 +86,29 @@ class S3BatchOperationsHandlerTest {
     }
 
     static JsonNode invoke(S3BatchOperationsHandler h, String event) throws IOException {
+        return invoke(h, event, null);
+    }
+
+    static JsonNode invoke(S3BatchOperationsHandler h, String event, Context context) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        h.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, null);
+        h.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, context);
         return JSON.readTree(out.toByteArray());
+    }
+
+    /** A Lambda context that has only {@code remainingMillis} left. */
+    static Context remaining(int remainingMillis) {
+        return (Context) Proxy.newProxyInstance(Context.class.getClassLoader(), new Class<?>[] {Context.class},
+                (proxy, method, args) -> method.getName().equals("getRemainingTimeInMillis") ? remainingMillis : null);
+    }
+
+    @Test
+    void aTaskThatCannotFinishInTheTimeLeftIsATemporaryFailureBeforeItStarts() throws Exception {
+        S3BatchOperationsHandler h = new S3BatchOperationsHandler(env(true));
+        String event = "{\"invocationSchemaVersion\":\"1.0\",\"invocationId\":\"inv-5\",\"job\":{\"id\":\"j\"},"
+                + "\"tasks\":[" + task10("t1", "logs%2Fcorrupt.json.gz") + "]}";
+        JsonNode r = invoke(h, event, remaining(1500)).get("results").get(0);
+        assertThat(r.get("resultCode").asText()).isEqualTo("TemporaryFailure");
+        assertThat(r.get("resultString").asText()).startsWith("RequestTimeout (503): not enough time left");
     }
 
     static String task10(String id, String key) {
