@@ -5,7 +5,8 @@ import java.io.ByteArrayOutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.time.Duration;
+import java.util.Map;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -57,8 +58,8 @@ final class PrefixListing {
             if (token != null) {
                 q.put("continuation-token", token);
             }
-            StoreEndpoint.Prepared p = store.prepare("GET", bucket, "", q, new LinkedHashMap<>());
-            return opener.get(p.url(), p.headers()).open()
+            // HttpObjectSource sends no Authorization header: the listing is read through a presigned URL.
+            return opener.get(store.presign("GET", bucket, "", q, Duration.ofMinutes(15)), Map.of()).open()
                     .flatMap(s -> s.content().reduce(new ByteArrayOutputStream(), (out, b) -> {
                         if (out.size() + b.remaining() > MAX_PAGE_BYTES) {
                             throw new SourceException(ErrorCode.SOURCE_ERROR, 200, null,

@@ -152,7 +152,7 @@ public final class BatchJob {
                     + (n > 1 ? " (after " + (n - 1) + " attempts)" : ""), 0));
         }
         long[] bytesIn = {0};
-        return head(task.bucket(), task.key(), task.versionId())
+        return head(task.bucket(), task.key(), task.versionId(), deadline)
                 .flatMap(src -> {
                     OptionalLong length = src.contentLength();
                     bytesIn[0] = length.orElse(0);
@@ -167,7 +167,7 @@ public final class BatchJob {
                     }
                     String etag = src.eTag();
                     String targetKey = targetKey(task.key());
-                    return head(targetBucket, targetKey, null)
+                    return head(targetBucket, targetKey, null, deadline)
                             .map(t -> etag != null && etag.equals(t.userMetadata().get(META_SOURCE_ETAG))
                                     && pipelineHash.equals(t.userMetadata().get(META_PIPELINE)))
                             .onErrorResume(e -> e instanceof SourceException se && se.status() == 404,
@@ -203,26 +203,33 @@ public final class BatchJob {
         return Duration.ofMillis(Math.max(1, jitter));
     }
 
-    private Mono<ObjectMetadata> head(String bucket, String key, @Nullable String versionId) {
-        return Mono.defer(() -> {
-            StoreEndpoint.Prepared p = store.prepare("HEAD", bucket, key, versionQuery(versionId), new LinkedHashMap<>());
-            return opener.head(p.url(), p.headers()).open().map(ObjectStream::metadata);
-        });
+    private Mono<ObjectMetadata> head(String bucket, String key, @Nullable String versionId, Instant deadline) {
+        return Mono.defer(() -> opener.head(store.presign("HEAD", bucket, key, versionQuery(versionId),
+                urlLifetime(deadline)), Map.of()).open().map(ObjectStream::metadata));
+    }
+
+    /** Presigned URLs live until the deadline plus a minute (resumes happen within it), at most S3's 7 days. */
+    private Duration urlLifetime(Instant deadline) {
+        Duration d = Duration.between(clock.instant(), deadline).plusMinutes(1);
+        Duration max = Duration.ofDays(7);
+        return d.compareTo(Duration.ofMinutes(1)) < 0 ? Duration.ofMinutes(1) : (d.compareTo(max) > 0 ? max : d);
     }
 
     private Mono<TaskResult> transform(BatchTask task, @Nullable String etag, String targetKey, Instant deadline,
             long bytesIn) {
         return Mono.defer(() -> {
+            // If-Match is a conditional header: sent beside the presigned URL, not signed into it.
             Map<String, String> h = new LinkedHashMap<>();
             if (etag != null) {
                 h.put("If-Match", etag);
             }
-            StoreEndpoint.Prepared p = store.prepare("GET", task.bucket(), task.key(), versionQuery(task.versionId()), h);
+            String url = store.presign("GET", task.bucket(), task.key(), versionQuery(task.versionId()),
+                    urlLifetime(deadline));
             Duration usable = Duration.between(clock.instant(), deadline).minus(reserve);
             Limits l = limits.hasDeadline() && limits.deadline().compareTo(usable) <= 0 ? limits
                     : limits.toBuilder().deadline(usable.isNegative() || usable.isZero() ? Duration.ofMillis(1) : usable)
                             .build();
-            return opener.get(p.url(), p.headers()).open()
+            return opener.get(url, h).open()
                     .map(src -> pipeline.apply(src, l).mapMetadata(m -> {
                         if (etag != null) {
                             m.putUserMetadata(META_SOURCE_ETAG, etag);
