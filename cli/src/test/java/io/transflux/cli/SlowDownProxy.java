@@ -28,10 +28,15 @@ final class SlowDownProxy implements AutoCloseable {
     private SlowDownProxy(String upstream) {
         HttpClient client = HttpClient.create().baseUrl(upstream).responseTimeout(Duration.ofSeconds(30));
         this.server = HttpServer.create().host("127.0.0.1").port(0).handle((req, res) -> {
-            String path = req.uri();
-            int q = path.indexOf('?');
-            // Listing and multipart sub-resources pass; the object requests (HEAD, GET, PUT) are throttled once each.
-            if (q < 0 && seen.add(req.method().name() + " " + path)) {
+            String uri = req.uri();
+            int q = uri.indexOf('?');
+            String path = q < 0 ? uri : uri.substring(0, q);
+            String query = q < 0 ? "" : uri.substring(q + 1);
+            // Listing and multipart sub-resources pass; the object requests (HEAD and GET through presigned URLs,
+            // PUT) are throttled once each.
+            boolean subresource = query.contains("uploadId=") || query.startsWith("uploads")
+                    || query.contains("&uploads") || query.contains("list-type=");
+            if (!subresource && seen.add(req.method().name() + " " + path)) {
                 refused.incrementAndGet();
                 return req.receive().then(res.status(503).header("Content-Type", "application/xml")
                         .sendString(Mono.just(SLOW_DOWN)).then());
