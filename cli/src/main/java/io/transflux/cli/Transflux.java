@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Transflux.Version.class,
         description = "Backpressured object-transformation pipelines for S3 Object Lambda and OSS Object FC.",
-        subcommands = {RunCommand.class, InvokeCommand.class, ServeCommand.class, ProcessCommand.class,
+        subcommands = {RunCommand.class, InvokeCommand.class, ServeCommand.class, ProcessCommand.class, BatchCommand.class,
                 CallbackServerCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Transflux {
 

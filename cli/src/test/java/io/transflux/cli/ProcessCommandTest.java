@@ -69,6 +69,10 @@ class ProcessCommandTest {
     }
 
     static Result run(String... args) throws IOException, InterruptedException {
+        return run(60, args);
+    }
+
+    static Result run(int timeoutSeconds, String... args) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(ChildJvm.command(args));
         pb.environment().put("AWS_ACCESS_KEY_ID", S3MockServer.ACCESS_KEY);
         pb.environment().put("AWS_SECRET_ACCESS_KEY", S3MockServer.SECRET_KEY);
@@ -82,7 +86,7 @@ class ProcessCommandTest {
         Thread e = new Thread(() -> copy(p.getErrorStream(), err));
         e.start();
         copy(p.getInputStream(), out);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("transflux finished").isTrue();
+        assertThat(p.waitFor(timeoutSeconds, TimeUnit.SECONDS)).as("transflux finished").isTrue();
         e.join(10_000);
         return new Result(p.exitValue(), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }

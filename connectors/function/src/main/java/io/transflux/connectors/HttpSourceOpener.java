@@ -27,13 +27,20 @@ public final class HttpSourceOpener implements SourceOpener {
     private static final HttpSourceClient CLIENT = HttpSourceClient.create();
 
     private final HttpSourceSpec spec;
+    private final HttpSourceClient client;
 
-    private HttpSourceOpener(HttpSourceSpec spec) {
+    private HttpSourceOpener(HttpSourceSpec spec, HttpSourceClient client) {
         this.spec = spec;
+        this.client = client;
     }
 
     public static HttpSourceOpener create(HttpSourceSpec spec) {
-        return new HttpSourceOpener(Objects.requireNonNull(spec, "spec"));
+        return new HttpSourceOpener(Objects.requireNonNull(spec, "spec"), CLIENT);
+    }
+
+    /** With a client of the caller's (a larger pool for many objects at once); the caller disposes it. */
+    public static HttpSourceOpener create(HttpSourceSpec spec, HttpSourceClient client) {
+        return new HttpSourceOpener(Objects.requireNonNull(spec, "spec"), Objects.requireNonNull(client, "client"));
     }
 
     /**
@@ -90,12 +97,12 @@ public final class HttpSourceOpener implements SourceOpener {
 
     @Override
     public ObjectSource get(String url, Map<String, String> headers) {
-        return HttpObjectSource.builder(url).client(CLIENT).spec(spec).requestHeaders(headers).build();
+        return HttpObjectSource.builder(url).client(client).spec(spec).requestHeaders(headers).build();
     }
 
     @Override
     public ObjectSource head(String url, Map<String, String> headers) {
-        return HttpObjectSource.builder(url).client(CLIENT).spec(spec).requestHeaders(headers).head().build();
+        return HttpObjectSource.builder(url).client(client).spec(spec).requestHeaders(headers).head().build();
     }
 
     @Override

@@ -137,6 +137,28 @@ public enum OssSigner {
         return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * The query of a V1 presigned URL ({@code OSSAccessKeyId}, {@code Expires}, {@code Signature}, and
+     * {@code security-token} for STS credentials) for {@code method} on {@code resource} ({@code /bucket/key}) with
+     * the sub-resources in {@code query}, which are signed and returned too. The string to sign has
+     * {@code Expires} (epoch seconds) where a header signature has {@code Date}.
+     */
+    public static SortedMap<String, @Nullable String> presignV1(String method, String resource,
+            SortedMap<String, @Nullable String> query, OssCredentials c, Instant expires) {
+        SortedMap<String, @Nullable String> signedQuery = new TreeMap<>(query);
+        if (c.securityToken() != null) {
+            signedQuery.put("security-token", c.securityToken());
+        }
+        Map<String, String> h = new java.util.LinkedHashMap<>();
+        h.put("Date", Long.toString(expires.getEpochSecond()));
+        String sig = v1Signature(method, resource + v1Query(signedQuery), h, c.accessKeySecret());
+        SortedMap<String, @Nullable String> out = new TreeMap<>(signedQuery);
+        out.put("OSSAccessKeyId", c.accessKeyId());
+        out.put("Expires", Long.toString(expires.getEpochSecond()));
+        out.put("Signature", sig);
+        return out;
+    }
+
     /** {@code ?a&b=c} in the order given (sub-resources sorted by the caller's map), or empty. */
     private static String v1Query(SortedMap<String, @Nullable String> query) {
         StringBuilder sb = new StringBuilder();

@@ -26,6 +26,18 @@ public interface StoreEndpoint {
     Prepared prepare(String method, String bucket, String key, SortedMap<String, @Nullable String> query,
             Map<String, String> headers);
 
+    /**
+     * A URL presigned for {@code method} ({@code GET} or {@code HEAD}) on the object, valid for {@code expiry}: what
+     * {@code HttpObjectSource} reads, since it never sends an {@code Authorization} header of its own. The URL
+     * carries a signature: never log it.
+     *
+     * @param query sub-resources to sign into the URL, e.g. {@code versionId}; not encoded
+     */
+    default String presign(String method, String bucket, String key, SortedMap<String, @Nullable String> query,
+            java.time.Duration expiry) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not presign");
+    }
+
     /** The name reported in {@code SinkResult.location()}, e.g. {@code s3://bucket/key}; never a URL. */
     String location(String bucket, String key);
 

@@ -25,8 +25,9 @@ final class StoreHttp {
 
     static final int MAX_REPLY_BYTES = 1024 * 1024;
 
+    // 64: `transflux batch` writes up to its concurrency at once; a deployed function writes one object.
     private static final ConnectionProvider PROVIDER = ConnectionProvider.builder("transflux-store")
-            .maxConnections(16)
+            .maxConnections(64)
             .pendingAcquireTimeout(Duration.ofSeconds(10))
             .maxIdleTime(Duration.ofSeconds(15))
             .maxLifeTime(Duration.ofSeconds(120))
@@ -57,7 +58,7 @@ final class StoreHttp {
                         .map(b -> new Reply(res.status().code(), res.responseHeaders().get("ETag"),
                                 new String(b, 0, Math.min(b.length, MAX_REPLY_BYTES), StandardCharsets.UTF_8))))
                 .onErrorMap(e -> !(e instanceof SinkException), e -> new Transient(operation + " failed: "
-                        + e.getClass().getSimpleName()));
+                        + e.getClass().getSimpleName(), 0, null));
     }
 
     /**
@@ -67,8 +68,26 @@ final class StoreHttp {
     static final class Transient extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        Transient(String message) {
+        final transient StoreFailure failure;
+
+        Transient(String message, int status, @Nullable String code) {
             super(message, null, false, false);
+            this.failure = new StoreFailure(status, code, true);
+        }
+    }
+
+    /**
+     * Carries a refused or failed request's {@link StoreFailure} as the cause of the {@link SinkException} the
+     * sink fails with. The message names the operation only.
+     */
+    static final class Refusal extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        final transient StoreFailure failure;
+
+        Refusal(String message, StoreFailure failure) {
+            super(message, null, false, false);
+            this.failure = failure;
         }
     }
 

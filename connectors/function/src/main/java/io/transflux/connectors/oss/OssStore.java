@@ -82,6 +82,15 @@ public final class OssStore implements StoreEndpoint {
         return new Prepared(query.isEmpty() ? base : base + "?" + StoreEndpoint.encodeQuery(query), h);
     }
 
+    /** A V1 presigned URL (the form OSS SDKs presign by default); {@code query} holds sub-resources such as versionId. */
+    @Override
+    public String presign(String method, String bucket, String key, SortedMap<String, @Nullable String> query,
+            java.time.Duration expiry) {
+        SortedMap<String, @Nullable String> q = OssSigner.presignV1(method, "/" + bucket + "/" + key, query,
+                credentials, clock.instant().plus(expiry));
+        return baseUrl(bucket, key) + "?" + StoreEndpoint.encodeQuery(q);
+    }
+
     String baseUrl(String bucket, String key) {
         String path = "/" + StoreEndpoint.encode(key, true);
         if (pathStyle) {

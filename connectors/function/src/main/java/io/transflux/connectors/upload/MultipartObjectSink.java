@@ -84,6 +84,26 @@ public final class MultipartObjectSink implements ObjectSink {
         });
     }
 
+    /**
+     * What the store answered when a write of this sink failed: the status and error code of the refused
+     * request, and whether it was worth retrying later (5xx, 429, a broken connection or a timeout, after this
+     * sink's own retries). Null when {@code failure} did not come from a store request (a content error, a limit).
+     */
+    public static @Nullable StoreFailure storeFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof StoreHttp.Refusal r) {
+                return r.failure;
+            }
+            if (t instanceof StoreHttp.Transient tr) {
+                return tr.failure;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
+    }
+
     @Override
     public String toString() {
         return "MultipartObjectSink{" + endpoint.location(bucket, key) + ", " + spec + '}';
@@ -238,13 +258,16 @@ public final class MultipartObjectSink implements ObjectSink {
                         String code = StoreXml.errorCode(r.body());
                         String message = operation + " refused: status " + r.status()
                                 + (code == null ? "" : ", code " + code);
-                        return Mono.error(r.status() >= 500 || r.status() == 429 ? new StoreHttp.Transient(message)
-                                : new SinkException(message, null));
+                        return Mono.error(r.status() >= 500 || r.status() == 429
+                                ? new StoreHttp.Transient(message, r.status(), code)
+                                : new SinkException(message, new StoreHttp.Refusal(message,
+                                        new StoreFailure(r.status(), code, false))));
                     })
                     .retryWhen(Retry.backoff(spec.retries(), Duration.ofMillis(200))
                             .filter(e -> e instanceof StoreHttp.Transient)
                             .onRetryExhaustedThrow((s, sig) -> sig.failure()))
-                    .onErrorMap(StoreHttp.Transient.class, e -> new SinkException(e.getMessage(), null));
+                    .onErrorMap(StoreHttp.Transient.class, e -> new SinkException(e.getMessage(),
+                            new StoreHttp.Refusal(e.getMessage(), e.failure)));
         }
     }
 }

@@ -111,10 +111,18 @@ public final class S3Store implements StoreEndpoint {
      * {@code HttpObjectSource}. The URL carries a signature: never log it.
      */
     public String presignGet(String bucket, String key, Duration expiry) {
+        return presign("GET", bucket, key, new TreeMap<>(), expiry);
+    }
+
+    @Override
+    public String presign(String method, String bucket, String key, SortedMap<String, @Nullable String> query,
+            Duration expiry) {
         String base = baseUrl(bucket, key);
+        SdkHttpRequest.Builder req = SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(URI.create(base));
+        query.forEach((k, v) -> req.appendRawQueryParameter(k, v));
         SignedRequest signed = AwsV4HttpSigner.create().sign(s -> s
                 .identity(credentials.identity())
-                .request(SdkHttpRequest.builder().method(SdkHttpMethod.GET).uri(URI.create(base)).build())
+                .request(req.build())
                 .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, SIGNING_NAME)
                 .putProperty(AwsV4HttpSigner.REGION_NAME, region)
                 .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false)
