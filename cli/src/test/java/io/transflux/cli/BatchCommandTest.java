@@ -27,6 +27,7 @@ import io.transflux.connectors.batch.BatchJob;
 import io.transflux.connectors.s3.S3MockServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.ResponseBytes;
@@ -40,6 +41,7 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  * plain objects plus bad lines gives the right Batch Operations report; a rerun skips what is done; a 503
  * SlowDown burst from a proxy is ridden out. Fixtures are made here with the JDK's GZIPOutputStream and zstd-jni.
  */
+@Tag("load")
 class BatchCommandTest {
 
     static final int OBJECTS = 1000;
