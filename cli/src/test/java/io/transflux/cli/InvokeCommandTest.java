@@ -22,6 +22,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Flux;
@@ -136,6 +137,7 @@ class InvokeCommandTest {
     }
 
     @Test
+    @Tag("load") // a capacity test: CI runs it once, on the first JDK pass
     void oneGibibyteStreamsThroughInvokeWithA128MebibyteHeap() throws Exception {
         byte[] p = pattern();
         CRC32C expected = new CRC32C();
