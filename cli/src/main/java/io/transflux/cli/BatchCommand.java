@@ -3,13 +3,11 @@ package io.transflux.cli;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 import io.transflux.connectors.HttpSourceOpener;
@@ -25,6 +23,7 @@ import io.transflux.pipeline.PipelineException;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -73,15 +72,8 @@ final class BatchCommand implements Callable<Integer> {
             description = "Budget for upload buffers; each running object holds two parts. Default 256MiB.")
     long memory = 256L * 1024 * 1024;
 
-    @Option(names = "--part-size", paramLabel = "BYTES", converter = ByteSizeConverter.class,
-            description = "Multipart part size (default 8MiB; S3 needs at least 5MiB).")
-    long partSize = MultipartSpec.DEFAULT_PART_SIZE;
-
-    @Option(names = "--endpoint", paramLabel = "URL", description = "S3-compatible endpoint, addressed path-style.")
-    @Nullable String endpoint;
-
-    @Option(names = "--region", paramLabel = "REGION", description = "Signing region (default: AWS_REGION or us-east-1).")
-    @Nullable String region;
+    @Mixin
+    S3StoreOptions storeOptions = new S3StoreOptions();
 
     @Option(names = "--report", paramLabel = "FILE", description = "Completion report CSV (default batch-report.csv).")
     Path report = Path.of("batch-report.csv");
@@ -115,13 +107,13 @@ final class BatchCommand implements Callable<Integer> {
             throw new ParameterException(spec().commandLine(), "--concurrency: " + concurrency + ", expected [1, 1024]");
         }
         Location to = location("--target", target);
-        MultipartSpec parts = multipartSpec();
+        MultipartSpec parts = storeOptions.multipartSpec(spec().commandLine());
         int running = effectiveConcurrency(parts);
         if (running < concurrency) {
             err.println("note: running " + running + " objects at once, not " + concurrency + ": each holds up to two "
                     + Progress.size(parts.partSize()) + " parts and --memory is " + Progress.size(memory));
         }
-        S3Store store = store();
+        S3Store store = storeOptions.store(spec().commandLine());
         HttpSourceClient client = HttpSourceClient.builder().name("transflux-batch")
                 .maxConnections(Math.max(4, running * 2)).pendingAcquireTimeout(Duration.ofSeconds(60)).build();
         try {
@@ -220,36 +212,6 @@ final class BatchCommand implements Callable<Integer> {
             throw new ParameterException(spec().commandLine(), option + ": expected s3://BUCKET/PREFIX, no bucket");
         }
         return new Location(bucket, slash < 0 ? "" : rest.substring(slash + 1));
-    }
-
-    private MultipartSpec multipartSpec() {
-        try {
-            return MultipartSpec.builder().partSize((int) Math.min(Integer.MAX_VALUE, partSize)).build();
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec().commandLine(), "--part-size: " + e.getMessage());
-        }
-    }
-
-    private S3Store store() {
-        Map<String, String> env = System.getenv();
-        S3Store s;
-        try {
-            s = S3Store.fromEnvironment(env);
-        } catch (IllegalStateException e) {
-            throw new ParameterException(spec().commandLine(), e.getMessage().replace("WriteGetObjectResponse", "S3 requests"));
-        }
-        if (region != null) {
-            s = s.region(region);
-        }
-        if (endpoint != null) {
-            try {
-                URI.create(endpoint);
-                s = s.endpointOverride(endpoint);
-            } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec().commandLine(), "--endpoint: expected http(s)://host[:port]");
-            }
-        }
-        return s;
     }
 
     private CommandSpec spec() {

@@ -1,9 +1,7 @@
 package io.transflux.cli;
 
 import java.io.PrintWriter;
-import java.net.URI;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 import io.transflux.connectors.ConnectorException;
@@ -22,6 +20,7 @@ import io.transflux.pipeline.source.ObjectSource;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -53,15 +52,8 @@ final class ProcessCommand implements Callable<Integer> {
                     + "o and b are URL-safe Base64; b defaults to the source bucket.")
     String process = "";
 
-    @Option(names = "--endpoint", paramLabel = "URL", description = "S3-compatible endpoint, addressed path-style.")
-    @Nullable String endpoint;
-
-    @Option(names = "--region", paramLabel = "REGION", description = "Signing region (default: AWS_REGION or us-east-1).")
-    @Nullable String region;
-
-    @Option(names = "--part-size", paramLabel = "BYTES", converter = ByteSizeConverter.class,
-            description = "Multipart part size (default 8MiB; at most two parts are held in memory).")
-    long partSize = MultipartSpec.DEFAULT_PART_SIZE;
+    @Mixin
+    S3StoreOptions storeOptions = new S3StoreOptions();
 
     @Option(names = "--max-output-bytes", paramLabel = "BYTES", converter = ByteSizeConverter.class,
             description = "Fail once the output exceeds this many bytes. Default 1GiB.")
@@ -79,11 +71,11 @@ final class ProcessCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec().commandLine().getErr();
         PrintWriter out = spec().commandLine().getOut();
-        MultipartSpec parts = multipartSpec();
+        MultipartSpec parts = storeOptions.multipartSpec(spec().commandLine());
         HttpSourceClient client = HttpSourceClient.create();
         try {
             ProcessRequest request = ProcessRequest.parse(process);
-            S3Store store = store();
+            S3Store store = storeOptions.store(spec().commandLine());
             ProcessAndSave job = ProcessAndSave.create((bucket, key) -> store.sink(bucket, key, parts))
                     .limits(Limits.builder().maxOutputBytes(maxOutputBytes).noDeadline().build());
             String sourceBucket = null;
@@ -131,36 +123,6 @@ final class ProcessCommand implements Callable<Integer> {
         } finally {
             client.dispose();
         }
-    }
-
-    private MultipartSpec multipartSpec() {
-        try {
-            return MultipartSpec.builder().partSize((int) Math.min(Integer.MAX_VALUE, partSize)).build();
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec().commandLine(), "--part-size: " + e.getMessage());
-        }
-    }
-
-    private S3Store store() {
-        Map<String, String> env = System.getenv();
-        S3Store s;
-        try {
-            s = S3Store.fromEnvironment(env);
-        } catch (IllegalStateException e) {
-            throw new ParameterException(spec().commandLine(), e.getMessage().replace("WriteGetObjectResponse", "S3 requests"));
-        }
-        if (region != null) {
-            s = s.region(region);
-        }
-        if (endpoint != null) {
-            try {
-                URI.create(endpoint);
-                s = s.endpointOverride(endpoint);
-            } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec().commandLine(), "--endpoint: expected http(s)://host[:port]");
-            }
-        }
-        return s;
     }
 
     private CommandSpec spec() {
