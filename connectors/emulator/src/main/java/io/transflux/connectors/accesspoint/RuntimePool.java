@@ -75,18 +75,7 @@ final class RuntimePool implements FunctionInvoker, AutoCloseable {
             return Mono.error(new PlatformError(501, "NotImplemented",
                     "The Runtime Interface Client runs Lambda handlers: OSS-flavour access points need the in-process function."));
         }
-        return Mono.defer(() -> {
-            Invocation inv = new Invocation(event, System.currentTimeMillis() + timeout.toMillis());
-            try {
-                dispatch(inv);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "function runtime: could not start a runtime process", e);
-                return Mono.error(new PlatformError(500, "LambdaRuntimeError",
-                        "The Lambda function's runtime could not be started."));
-            }
-            return inv.result.asMono();
-        // Starting a runtime binds a port and forks a JVM: never on an event loop.
-        }).subscribeOn(Schedulers.boundedElastic());
+        return dispatched(event, inv -> inv.result.asMono());
     }
 
     /**
@@ -94,16 +83,22 @@ final class RuntimePool implements FunctionInvoker, AutoCloseable {
      * Runtime API's streaming mode, body relayed as it arrives) or buffered. For function URLs.
      */
     Mono<RuntimeResponse> invokeStreaming(byte[] event) {
+        return dispatched(event, inv -> inv.reply.asMono());
+    }
+
+    /** Queues an invocation of {@code event} on a runtime, starting one if needed, and answers {@code answer}. */
+    private <T> Mono<T> dispatched(byte[] event, java.util.function.Function<Invocation, Mono<T>> answer) {
         return Mono.defer(() -> {
             Invocation inv = new Invocation(event, System.currentTimeMillis() + timeout.toMillis());
             try {
                 dispatch(inv);
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "function runtime: could not start a runtime process", e);
-                return Mono.error(new PlatformError(500, "LambdaRuntimeError",
+                return Mono.<T>error(new PlatformError(500, "LambdaRuntimeError",
                         "The Lambda function's runtime could not be started."));
             }
-            return inv.reply.asMono();
+            return answer.apply(inv);
+        // Starting a runtime binds a port and forks a JVM: never on an event loop.
         }).subscribeOn(Schedulers.boundedElastic());
     }
 

@@ -16,9 +16,6 @@ import io.transflux.pipeline.sink.ObjectSink;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 
 /**
  * An S3 or S3-compatible endpoint (MinIO, S3Mock, ...) for writing objects and presigning reads, signed with
@@ -118,20 +115,8 @@ public final class S3Store implements StoreEndpoint {
     public String presign(String method, String bucket, String key, SortedMap<String, @Nullable String> query,
             Duration expiry) {
         String base = baseUrl(bucket, key);
-        SdkHttpRequest.Builder req = SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(URI.create(base));
-        query.forEach((k, v) -> req.appendRawQueryParameter(k, v));
-        SignedRequest signed = AwsV4HttpSigner.create().sign(s -> s
-                .identity(credentials.identity())
-                .request(req.build())
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, SIGNING_NAME)
-                .putProperty(AwsV4HttpSigner.REGION_NAME, region)
-                .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false)
-                .putProperty(AwsV4HttpSigner.DOUBLE_URL_ENCODE, false)
-                .putProperty(AwsV4HttpSigner.NORMALIZE_PATH, false)
-                .putProperty(AwsV4HttpSigner.AUTH_LOCATION, AwsV4FamilyHttpSigner.AuthLocation.QUERY_STRING)
-                .putProperty(AwsV4HttpSigner.EXPIRATION_DURATION, expiry)
-                .putProperty(AwsV4HttpSigner.SIGNING_CLOCK, clock));
-        return base + "?" + StoreEndpoint.encodeQuery(new TreeMap<>(signed.request().rawQueryParameters()));
+        String url = query.isEmpty() ? base : base + "?" + StoreEndpoint.encodeQuery(query);
+        return SigV4Check.presign(method, url, Map.of(), credentials, region, SIGNING_NAME, expiry, clock);
     }
 
     @Override
