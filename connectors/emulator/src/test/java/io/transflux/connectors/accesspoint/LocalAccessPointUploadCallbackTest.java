@@ -244,6 +244,11 @@ class LocalAccessPointUploadCallbackTest {
             byte[] stored = Files.readAllBytes(root.resolve("bkt/big/file.txt"));
             assertThat(stored).hasSize(a.length + b.length);
             assertThat(new String(stored, StandardCharsets.US_ASCII)).startsWith("AAAA").endsWith("Atail");
+            // The callback server answers once the job is journaled and runs it after: wait (bounded) for it.
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (jobs.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
             assertThat(jobs).singleElement().satisfies(j -> assertThat(j.fields())
                     .containsEntry("object", "big/file.txt").containsEntry("size", Integer.toString(stored.length)));
             assertThat(root.resolve(MultipartFront.UPLOADS).resolve(id)).doesNotExist();
