@@ -23,24 +23,27 @@ import reactor.netty.resources.ConnectionProvider;
  * one answers 200, with the filled body, {@code authorization} = Base64 of the {@code MD5withRSA} signature over
  * {@link CallbackVerifier#stringToSign} (the receiving side's own definition, so both agree) and
  * {@code x-oss-pub-key-url} = Base64 of {@link #KEY_PATH} on this access point, which serves the PEM of an RSA
- * key pair generated at start-up. The whole exchange has {@link #TIMEOUT}; the answer is capped at
+ * key pair generated at start-up. The whole exchange has the access point's callback timeout (OSS: 5 s); the answer is capped at
  * {@value #MAX_ANSWER_BYTES} bytes.
  */
 final class CallbackSender {
 
     /** Where the public key is served: one segment, so {@code KeyUrlPolicy} accepts it; not a bucket name. */
     static final String KEY_PATH = "/transflux_callback_pub_key.pem";
-    static final Duration TIMEOUT = Duration.ofSeconds(5);
     static final int MAX_ANSWER_BYTES = 1024 * 1024;
     static final int KEY_BITS = 2048;
 
     private final KeyPair keys;
     private final byte[] pem;
-    private final ConnectionProvider pool = ConnectionProvider.builder("transflux-callbacks").maxConnections(16)
-            .pendingAcquireTimeout(TIMEOUT).build();
-    private final HttpClient client = HttpClient.create(pool).followRedirect(false).responseTimeout(TIMEOUT);
+    private final Duration timeout;
+    private final ConnectionProvider pool;
+    private final HttpClient client;
 
-    CallbackSender() {
+    CallbackSender(Duration timeout) {
+        this.timeout = timeout;
+        this.pool = ConnectionProvider.builder("transflux-callbacks").maxConnections(16)
+                .pendingAcquireTimeout(timeout).build();
+        this.client = HttpClient.create(pool).followRedirect(false).responseTimeout(timeout);
         try {
             KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
             g.initialize(KEY_BITS);
@@ -60,7 +63,7 @@ final class CallbackSender {
     record Answer(int status, String contentType, byte[] body) {
     }
 
-    /** Posts {@code body}; fails (error or timeout) when no URL answers 200 within {@link #TIMEOUT}. */
+    /** Posts {@code body}; fails (error or timeout) when no URL answers 200 within the timeout. */
     Mono<Answer> send(UploadCallback cb, String body, String endpoint) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         String keyUrl = Base64.getEncoder().encodeToString((endpoint + KEY_PATH).getBytes(StandardCharsets.UTF_8));
@@ -69,7 +72,7 @@ final class CallbackSender {
                 .filter(a -> a.status() == 200)
                 .next()
                 .switchIfEmpty(Mono.error(() -> new IllegalStateException("no callback URL answered 200")))
-                .timeout(TIMEOUT);
+                .timeout(timeout);
     }
 
     private Mono<Answer> post(URI url, UploadCallback cb, byte[] body, String keyUrl) {
@@ -119,6 +122,6 @@ final class CallbackSender {
 
     @Override
     public String toString() {
-        return "CallbackSender{" + KEY_PATH + ", timeout=" + TIMEOUT + '}';
+        return "CallbackSender{" + KEY_PATH + ", timeout=" + timeout + '}';
     }
 }

@@ -81,6 +81,8 @@ public final class LocalAccessPoint implements AutoCloseable {
     public static final String DEFAULT_REGION = "us-east-1";
     public static final String DEFAULT_OSS_REGION = "cn-hangzhou";
     public static final Duration DEFAULT_FUNCTION_TIMEOUT = Duration.ofSeconds(60);
+    /** OSS gives an upload callback 5 s to answer 200 (docs/protocols.md §5.5). */
+    public static final Duration DEFAULT_CALLBACK_TIMEOUT = Duration.ofSeconds(5);
     /** Where the presigned input URLs point; bucket names cannot start with a dot. */
     public static final String INTERNAL_PREFIX = "/.transflux/objects/";
     public static final String LOGGER = "io.transflux.connectors.accesspoint";
@@ -116,7 +118,7 @@ public final class LocalAccessPoint implements AutoCloseable {
     private final WgorIntake wgor;
     private final ObjectEndpoint objects;
     private final ProcessFront process;
-    private final CallbackSender callbacks = new CallbackSender();
+    private final CallbackSender callbacks;
     private final UploadFront uploads;
     private final MultipartFront multipart;
     /**
@@ -137,6 +139,7 @@ public final class LocalAccessPoint implements AutoCloseable {
         this.accessPoints = List.copyOf(b.accessPoints);
         this.functionTimeout = b.functionTimeout;
         this.accessLog = b.accessLog;
+        this.callbacks = new CallbackSender(b.callbackTimeout);
         this.caller = new CallerFront(this);
         this.wgor = new WgorIntake(this);
         this.objects = new ObjectEndpoint(this);
@@ -428,6 +431,7 @@ public final class LocalAccessPoint implements AutoCloseable {
         private @Nullable URI functionUrl;
         private @Nullable FunctionRuntimeSpec functionRuntime;
         private Duration functionTimeout = DEFAULT_FUNCTION_TIMEOUT;
+        private Duration callbackTimeout = DEFAULT_CALLBACK_TIMEOUT;
         private Limits limits = Limits.defaults();
         private Consumer<String> accessLog = line -> LOG.log(System.Logger.Level.INFO, line);
 
@@ -520,6 +524,18 @@ public final class LocalAccessPoint implements AutoCloseable {
                 throw new IllegalArgumentException("functionTimeout: actual " + timeout + ", expected > 0");
             }
             this.functionTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * How long an upload callback has to answer 200 before the uploader gets 203 {@code CallbackFailed};
+         * default {@link #DEFAULT_CALLBACK_TIMEOUT}, OSS's own budget.
+         */
+        public Builder callbackTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("callbackTimeout: actual " + timeout + ", expected > 0");
+            }
+            this.callbackTimeout = timeout;
             return this;
         }
 

@@ -30,6 +30,7 @@ public final class HttpKeyResolver implements KeyResolver {
     public static final Duration DEFAULT_TTL = Duration.ofHours(24);
     public static final int DEFAULT_CACHE_SIZE = 16;
     public static final int MAX_KEY_BYTES = 16 * 1024;
+    private static final Duration WARMUP_LIMIT = Duration.ofSeconds(30);
 
     private static final HttpClient CLIENT = HttpClient.create(ConnectionProvider.builder("transflux-callback-keys")
                     .maxConnections(4).maxIdleTime(Duration.ofSeconds(10)).build())
@@ -58,13 +59,16 @@ public final class HttpKeyResolver implements KeyResolver {
     }
 
     public static HttpKeyResolver create() {
-        return new HttpKeyResolver(DEFAULT_TIMEOUT, DEFAULT_TTL, DEFAULT_CACHE_SIZE, Clock.systemUTC());
+        return create(DEFAULT_TIMEOUT, DEFAULT_TTL, DEFAULT_CACHE_SIZE, Clock.systemUTC());
     }
 
     public static HttpKeyResolver create(Duration timeout, Duration ttl, int cacheSize, Clock clock) {
         if (cacheSize < 1) {
             throw new IllegalArgumentException("cacheSize: " + cacheSize + ", expected >= 1");
         }
+        // The fetch timeout also covers the client's first use: load its event loop, resolver and codec classes
+        // now, so the first callback after start-up on a slow machine does not fail on class loading.
+        CLIENT.warmup().block(WARMUP_LIMIT);
         return new HttpKeyResolver(timeout, ttl, cacheSize, clock);
     }
 

@@ -170,6 +170,40 @@ class LocalAccessPointUploadCallbackTest {
     }
 
     @Test
+    void aCallbackAnsweredAfterTheBudgetGives203CallbackFailedAndKeepsTheObject() throws Exception {
+        // A real server that answers 200, but only after the access point's budget (shortened from OSS's 5 s).
+        reactor.netty.DisposableServer slow = reactor.netty.http.server.HttpServer.create().host("127.0.0.1").port(0)
+                .handle((req, res) -> req.receive().then(Mono.delay(Duration.ofSeconds(3)))
+                        .then(res.status(200).header("Content-Type", "application/json")
+                                .sendString(Mono.just("{\"Status\":\"OK\"}")).then()))
+                .bindNow();
+        try (LocalAccessPoint quick = LocalAccessPoint.builder().root(root).port(0)
+                .defaultAccessPoint(AccessPointSpec.builder().flavor(Flavor.OSS).build())
+                .callbackTimeout(Duration.ofSeconds(1)).accessLog(line -> { }).start()) {
+            ClientBuilderConfiguration conf = new ClientBuilderConfiguration();
+            conf.setSLDEnabled(true);
+            OSS client = new OSSClientBuilder().build(quick.endpoint(), LocalAccessPoint.DEFAULT_ACCESS_KEY_ID,
+                    LocalAccessPoint.DEFAULT_SECRET_ACCESS_KEY, conf);
+            try {
+                Callback cb = new Callback();
+                cb.setCallbackUrl("http://127.0.0.1:" + slow.port() + "/cb");
+                cb.setCallbackBody("bucket=${bucket}&object=${object}");
+                PutObjectRequest put = new PutObjectRequest("bkt", "late.txt",
+                        new ByteArrayInputStream("stored anyway".getBytes(StandardCharsets.UTF_8)));
+                put.setCallback(cb);
+                assertThatThrownBy(() -> client.putObject(put))
+                        .isInstanceOf(OSSException.class)
+                        .satisfies(e -> assertThat(((OSSException) e).getErrorCode()).isEqualTo("CallbackFailed"));
+            } finally {
+                client.shutdown();
+            }
+        } finally {
+            slow.disposeNow(Duration.ofSeconds(10));
+        }
+        assertThat(Files.readString(root.resolve("bkt/late.txt"))).isEqualTo("stored anyway");
+    }
+
+    @Test
     void aWrongSecretCannotUpload() {
         ClientBuilderConfiguration conf = new ClientBuilderConfiguration();
         conf.setSLDEnabled(true);
