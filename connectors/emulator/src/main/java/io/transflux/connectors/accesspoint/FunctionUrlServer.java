@@ -313,7 +313,7 @@ public final class FunctionUrlServer implements AutoCloseable {
             return this;
         }
 
-        /** The function timeout: how long the response may take to begin. */
+        /** The function timeout: the whole invocation, a streamed body included (Lambda ends it mid-body). */
         public Builder timeout(Duration timeout) {
             this.timeout = Objects.requireNonNull(timeout, "timeout");
             return this;

@@ -147,6 +147,9 @@ final class RuntimePool implements FunctionInvoker, AutoCloseable {
         final Sinks.One<byte[]> result = Sinks.one();
         /** The same answer for streaming callers: buffered or streamed. */
         final Sinks.One<RuntimeResponse> reply = Sinks.one();
+        /** Emits once the deadline passed: a streamed body still in flight then fails (Lambda ends it mid-body). */
+        final Sinks.One<Boolean> expired = Sinks.one();
+        volatile boolean timedOut;
 
         void fail(Throwable e) {
             result.tryEmitError(e);
@@ -172,6 +175,8 @@ final class RuntimePool implements FunctionInvoker, AutoCloseable {
         private @Nullable RuntimeApi api;
         private @Nullable MonoSink<Invocation> poller;
         private @Nullable Invocation current;
+        /** An invocation whose streamed response is still in flight: its deadline still applies. */
+        private @Nullable Invocation streaming;
         private @Nullable Disposable killer;
         private @Nullable String initError;
         private boolean polled;
@@ -254,6 +259,11 @@ final class RuntimePool implements FunctionInvoker, AutoCloseable {
                     polled = true;
                     abandoned = current;
                     current = null;
+                    if (streaming != null) {
+                        // The runtime moved on, so its stream is over.
+                        streaming = null;
+                        cancelKiller();
+                    }
                     while ((ready = queue.poll()) != null && ready.deadlineEpochMs < System.currentTimeMillis()) {
                         ready.fail(PlatformError.timeout());
                     }
@@ -324,17 +334,35 @@ final class RuntimePool implements FunctionInvoker, AutoCloseable {
         }
 
         /**
-         * A streaming response began: the invocation is answered now (its deadline no longer applies to this
-         * environment's bookkeeping), and {@code body} is relayed by whoever invoked.
+         * A streaming response began: the invocation is answered now with the body {@code bodyFor} builds from it,
+         * relayed by whoever invoked. Its deadline still applies until {@link #streamEnded}: Lambda ends a streamed
+         * response at the function timeout even mid-body, so the body then fails ({@link Invocation#expired}) and the
+         * process is stopped, as Lambda resets the execution environment after a timeout.
          */
-        boolean respondStreaming(String id, @Nullable String contentType, reactor.core.publisher.Flux<io.netty.buffer.ByteBuf> body) {
-            Invocation inv = finish(id);
-            if (inv == null) {
-                return false;
+        boolean respondStreaming(String id, @Nullable String contentType,
+                java.util.function.Function<Invocation, reactor.core.publisher.Flux<io.netty.buffer.ByteBuf>> bodyFor) {
+            Invocation inv;
+            synchronized (RuntimePool.this) {
+                inv = current;
+                if (inv == null || !inv.id.equals(id)) {
+                    return false;
+                }
+                current = null;
+                streaming = inv;
             }
             inv.result.tryEmitError(new PlatformError(500, "LambdaRuntimeError",
                     "The Lambda function streamed a response to a buffered invocation."));
-            return inv.reply.tryEmitValue(RuntimeResponse.streamed(contentType, body)).isSuccess();
+            return inv.reply.tryEmitValue(RuntimeResponse.streamed(contentType, bodyFor.apply(inv))).isSuccess();
+        }
+
+        /** The streamed body of {@code inv} ended (completely, with an error, or cancelled): its deadline is off. */
+        void streamEnded(Invocation inv) {
+            synchronized (RuntimePool.this) {
+                if (streaming == inv) {
+                    streaming = null;
+                    cancelKiller();
+                }
+            }
         }
 
         boolean fail(String id, String errorType) {
@@ -376,13 +404,16 @@ final class RuntimePool implements FunctionInvoker, AutoCloseable {
         private void deadlinePassed(Invocation inv) {
             Process p;
             synchronized (RuntimePool.this) {
-                if (current != inv) {
+                if (current != inv && streaming != inv) {
                     return;
                 }
                 p = process;
             }
             LOG.log(System.Logger.Level.WARNING, "function runtime " + index + ": invocation " + inv.id
                     + " passed its deadline; stopping the process");
+            // First fail a body still streaming, so that the broken runtime connection cannot end it cleanly.
+            inv.timedOut = true;
+            inv.expired.tryEmitValue(Boolean.TRUE);
             if (p != null) {
                 p.destroyForcibly();
             }
@@ -400,6 +431,7 @@ final class RuntimePool implements FunctionInvoker, AutoCloseable {
                 }
                 lost = current;
                 current = null;
+                streaming = null;
                 cancelKiller();
                 idle.remove(this);
                 poller = null;
