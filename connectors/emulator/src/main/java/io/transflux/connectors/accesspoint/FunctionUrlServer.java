@@ -106,12 +106,13 @@ public final class FunctionUrlServer implements AutoCloseable {
         String method = req.method().name();
         if (auth == Auth.AWS_IAM) {
             // Services other than S3 sign the payload's SHA-256 without sending it as a header; the event carries no
-            // body here (GET and HEAD), so the claim is the empty body's hash. A signed body is refused (403).
+            // body here (GET and HEAD), so the claim is the empty body's hash, also in a presigned URL's canonical
+            // request (S3 alone presigns UNSIGNED-PAYLOAD). A signed body is refused (403).
             Map<String, String> signed = new LinkedHashMap<>(headers);
             signed.putIfAbsent("x-amz-content-sha256", EMPTY_SHA256);
             SigV4Check.Verdict v = headers.containsKey("authorization")
                     ? SigV4Check.verifyHeader(method, req.uri(), signed, callers::get, clock)
-                    : SigV4Check.verifyQuery(method, req.uri(), signed, callers::get, clock);
+                    : SigV4Check.verifyQuery(method, req.uri(), signed, callers::get, clock, true);
             if (!v.valid() || !"lambda".equals(v.service()) || !region.equals(v.region())) {
                 return req.receive().then(platform(res, 403, "Forbidden"));
             }
