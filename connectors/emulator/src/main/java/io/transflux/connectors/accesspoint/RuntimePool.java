@@ -180,6 +180,8 @@ final class RuntimePool implements FunctionInvoker, AutoCloseable {
         private @Nullable Disposable killer;
         private @Nullable String initError;
         private boolean polled;
+        /** Being stopped at a deadline: its polls get no further invocation, which would die with it. */
+        private boolean doomed;
 
         Environment(int index) {
             this.index = index;
@@ -244,6 +246,7 @@ final class RuntimePool implements FunctionInvoker, AutoCloseable {
             process = p;
             api = a;
             polled = false;
+            doomed = false;
             initError = null;
             p.onExit().thenAccept(this::exited);
             LOG.log(System.Logger.Level.INFO, "function runtime " + index + ": pid " + p.pid() + ", Runtime API "
@@ -256,6 +259,9 @@ final class RuntimePool implements FunctionInvoker, AutoCloseable {
                 Invocation ready = null;
                 Invocation abandoned;
                 synchronized (RuntimePool.this) {
+                    if (doomed) {
+                        return;
+                    }
                     polled = true;
                     abandoned = current;
                     current = null;
@@ -408,15 +414,19 @@ final class RuntimePool implements FunctionInvoker, AutoCloseable {
                     return;
                 }
                 p = process;
+                doomed = true;
+                idle.remove(this);
+                poller = null;
             }
             LOG.log(System.Logger.Level.WARNING, "function runtime " + index + ": invocation " + inv.id
                     + " passed its deadline; stopping the process");
-            // First fail a body still streaming, so that the broken runtime connection cannot end it cleanly.
+            // Marked first, so that a body ending because its runtime connection broke still fails; then the process
+            // goes before the body's end could let it take another invocation.
             inv.timedOut = true;
-            inv.expired.tryEmitValue(Boolean.TRUE);
             if (p != null) {
                 p.destroyForcibly();
             }
+            inv.expired.tryEmitValue(Boolean.TRUE);
         }
 
         private void exited(Process p) {

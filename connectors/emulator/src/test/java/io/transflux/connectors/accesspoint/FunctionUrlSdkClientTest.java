@@ -54,6 +54,8 @@ class FunctionUrlSdkClientTest {
 
     @BeforeAll
     static void start() throws IOException {
+        io.transflux.testing.ExternalTools.require("curl", "curl");
+        FunctionUrlStreamingTest.dir = dir;
         source = new SignedObjectSource(FunctionUrlStreamingTest.ROLE);
         StringBuilder sb = new StringBuilder();
         for (int i = 0; sb.length() < 512 * 1024; i++) {
@@ -169,6 +171,21 @@ class FunctionUrlSdkClientTest {
                     assertThat(e.statusCode()).isEqualTo(403);
                     assertThat(e.awsErrorDetails().errorCode()).isEqualTo("AccessDenied");
                 });
+        assertThat(source.paths).isEmpty();
+    }
+
+    @Test
+    void bucketInPathTraversalEncodedSlashesAndControlCharactersAre400AndNeverReachTheSource() throws Exception {
+        source.paths.clear();
+        for (String bad : List.of("/data/../secret/keys.gz", "/data/%2e%2e/secret/keys.gz", "/data%2F..%2Fsecret/keys.gz",
+                "/data/raw%2F..%2F..%2Fsecret/keys.gz", "/data/a%5C..%5Cb", "/data/log%0D%0A.txt.gz", "/data/log%00.gz",
+                "/data//log.txt.gz", "/data/", "/data/log%ZZ.gz", "/data/log%C3%28.gz")) {
+            FunctionUrlStreamingTest.Curl c = FunctionUrlStreamingTest.curl(url.url() + bad);
+            assertThat(c.status()).as(bad).isEqualTo(400);
+            assertThat(new String(c.body(), StandardCharsets.UTF_8)).as(bad).contains("<Code>InvalidURI</Code>");
+        }
+        // A traversal that a client or proxy normalises away stays inside the allow-list: 403 for another bucket.
+        assertThat(FunctionUrlStreamingTest.curl(url.url() + "/secret/keys.gz").status()).isEqualTo(403);
         assertThat(source.paths).isEmpty();
     }
 
