@@ -22,7 +22,10 @@ import io.transflux.connectors.accesspoint.AccessPointSpec;
 import io.transflux.connectors.accesspoint.Feature;
 import io.transflux.connectors.accesspoint.Flavor;
 import io.transflux.connectors.accesspoint.FunctionRuntimeSpec;
+import io.transflux.connectors.accesspoint.FunctionUrlServer;
 import io.transflux.connectors.accesspoint.LocalAccessPoint;
+import io.transflux.connectors.s3.AwsCredentials;
+import io.transflux.connectors.url.UrlFunctionSpec;
 import io.transflux.pipeline.Limits;
 import io.transflux.pipeline.PipelineException;
 import io.transflux.pipeline.StageRegistry;
@@ -81,6 +84,22 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--function-url", paramLabel = "URL",
             description = "POST events to this HTTP function instead of running the function in-process.")
     @Nullable URI functionUrl;
+
+    @Option(names = "--front", paramLabel = "object-lambda|function-url",
+            description = "What clients talk to: an S3 Object Lambda / OSS Object FC access point (default), or an "
+                    + "emulated Lambda function URL with response streaming whose function, the custom runtime in "
+                    + "--function-jar, runs in separate JVMs through the Runtime API and reads --root (docs/serve.md).")
+    @Nullable String front;
+
+    @Option(names = "--url-auth", paramLabel = "none|aws-iam",
+            description = "--front function-url: the URL's AuthType (default: none); aws-iam takes SigV4 for "
+                    + "service lambda signed with an accepted access key.")
+    @Nullable String urlAuth;
+
+    @Option(names = "--url-bucket", paramLabel = "NAME",
+            description = "--front function-url: answer /{key} from this bucket (default: /{bucket}/{key} for "
+                    + "every bucket under --root).")
+    @Nullable String urlBucket;
 
     @Option(names = "--actions", paramLabel = "NAME[,NAME...]",
             description = "Requests the function handles: GetObject, HeadObject, ListObjects, ListObjectsV2 (default: all "
@@ -155,6 +174,16 @@ final class ServeCommand implements Callable<Integer> {
                 throw new ParameterException(spec().commandLine(), "--root: actual '" + dir + "', expected a folder");
             }
             defaultPipeline = pipeline != null ? pipeline : defaultPipeline(StageRegistry.defaultRegistry().stageNames());
+            if (front != null && !front.equals("object-lambda")) {
+                if (!front.equals("function-url")) {
+                    throw new ParameterException(spec().commandLine(), "--front: actual '" + front
+                            + "', expected object-lambda or function-url");
+                }
+                return functionUrlFront(out, err, dir, defaultPipeline);
+            }
+            if (urlAuth != null || urlBucket != null) {
+                throw new ParameterException(spec().commandLine(), "--url-auth and --url-bucket: need --front function-url");
+            }
             Set<Feature> fs = features != null ? Feature.parseList(features) : EnumSet.allOf(Feature.class);
             AccessPointSpec dflt = AccessPointSpec.builder().name("default-olap").pipeline(defaultPipeline)
                     .flavor(flavor == null ? Flavor.S3 : Flavor.fromId(flavor)).features(fs)
@@ -243,6 +272,105 @@ final class ServeCommand implements Callable<Integer> {
                 .jvmOptions(functionJvmOptions).environment(functionEnv).build();
     }
 
+    /**
+     * {@code --front function-url}: a {@link FunctionUrlServer} on --host/--port whose function, the custom runtime
+     * of the function jar, reads --root through a private store; blocks until stopped.
+     */
+    private int functionUrlFront(PrintWriter out, PrintWriter err, Path dir, String pipelineSpec) throws IOException {
+        for (Object[] o : new Object[][] {{"--function-url", functionUrl}, {"--function-runtime", functionRuntime},
+                {"--config", config}, {"--actions", actions}, {"--features", features}, {"--flavor", flavor}}) {
+            if (o[1] != null) {
+                throw new ParameterException(spec().commandLine(), o[0] + ": not with --front function-url");
+            }
+        }
+        if (functionJar == null || !Files.isRegularFile(functionJar)) {
+            throw new ParameterException(spec().commandLine(), "--function-jar: actual '" + functionJar
+                    + "', expected an existing jar (--front function-url runs it)");
+        }
+        FunctionUrlServer.Auth auth = urlAuth == null || urlAuth.equals("none") ? FunctionUrlServer.Auth.NONE
+                : urlAuth.equals("aws-iam") ? FunctionUrlServer.Auth.AWS_IAM : null;
+        if (auth == null) {
+            throw new ParameterException(spec().commandLine(), "--url-auth: actual '" + urlAuth
+                    + "', expected none or aws-iam");
+        }
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        env.put("TRANSFLUX_PIPELINE", pipelineSpec);
+        env.put("TRANSFLUX_MAX_OUTPUT_BYTES", Long.toString(maxOutputBytes));
+        env.put("TRANSFLUX_URL_DEADLINE_SECONDS", Long.toString(Math.max(1, functionTimeout.getSeconds())));
+        List<String> buckets = new ArrayList<>();
+        if (!functionEnv.containsKey(UrlFunctionSpec.BUCKET_ENV) && !functionEnv.containsKey(UrlFunctionSpec.BUCKETS_ENV)) {
+            if (urlBucket != null) {
+                if (!Files.isDirectory(dir.resolve(urlBucket))) {
+                    throw new ParameterException(spec().commandLine(), "--url-bucket: actual '" + urlBucket
+                            + "', expected a sub-folder of " + dir);
+                }
+                buckets.add(urlBucket);
+                env.put(UrlFunctionSpec.BUCKET_ENV, urlBucket);
+            } else {
+                try (Stream<Path> s = Files.list(dir)) {
+                    s.filter(Files::isDirectory).map(p -> p.getFileName().toString())
+                            .filter(n -> n.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")).sorted().forEach(buckets::add);
+                }
+                if (buckets.isEmpty()) {
+                    throw new ParameterException(spec().commandLine(), "--root: actual '" + dir
+                            + "', expected sub-folders named like S3 buckets");
+                }
+                env.put(UrlFunctionSpec.BUCKETS_ENV, String.join(",", buckets));
+            }
+        }
+        env.putAll(functionEnv);
+        FunctionUrlServer.Builder b = FunctionUrlServer.builder().host(host).port(port).region(region).auth(auth)
+                .sourceRoot(dir).timeout(functionTimeout).environment(env)
+                .runtime(FunctionRuntimeSpec.builder().functionJar(functionJar)
+                        .mainClass(FunctionRuntimeSpec.URL_RUNTIME_MAIN).handler(FunctionRuntimeSpec.URL_RUNTIME_MAIN)
+                        .processes(functionProcesses).jvmOptions(functionJvmOptions).build());
+        Map<String, String> sys = environment;
+        String id = accessKeyId != null ? accessKeyId : sys.getOrDefault(KEY_ENV, LocalAccessPoint.DEFAULT_ACCESS_KEY_ID);
+        String secret = secretAccessKey != null ? secretAccessKey
+                : sys.getOrDefault(SECRET_ENV, LocalAccessPoint.DEFAULT_SECRET_ACCESS_KEY);
+        b.caller(AwsCredentials.of(id, secret, null));
+        FunctionUrlServer server;
+        try {
+            server = b.build();
+        } catch (RuntimeException e) {
+            err.println("error: BindFailed: could not start the function URL on " + host + ":" + port + " ("
+                    + e.getClass().getSimpleName() + ")");
+            err.flush();
+            return Transflux.EXIT_FAILURE;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "transflux-serve-shutdown"));
+        String ep = server.url();
+        boolean keyInPath = urlBucket == null && !functionEnv.containsKey(UrlFunctionSpec.BUCKET_ENV);
+        out.println("transflux serve: " + ep + "  (Lambda function URL, InvokeMode RESPONSE_STREAM, auth "
+                + auth + "; root " + dir + ", paths " + (keyInPath ? "/{bucket}/{key}" : "/{key}") + ", pipeline '"
+                + pipelineSpec + "', function JVM " + functionJar + " as a custom runtime through the Runtime API)");
+        String example = exampleObject(dir, urlBucket);
+        if (example != null) {
+            int slash = example.indexOf('/');
+            String path = keyInPath ? example : example.substring(slash + 1);
+            if (auth == FunctionUrlServer.Auth.NONE) {
+                out.println("try:   curl " + ep + "/" + path);
+                if (keyInPath) {
+                    out.println("       aws s3 cp --no-sign-request --endpoint-url " + ep + " s3://" + example + " -");
+                    out.println("       SDK v2: S3Client with endpointOverride(" + ep + "), forcePathStyle(true), "
+                            + "AnonymousCredentialsProvider; getObject(\"" + example.substring(0, slash) + "\", \""
+                            + example.substring(slash + 1) + "\")");
+                }
+            } else {
+                boolean defaults = id.equals(LocalAccessPoint.DEFAULT_ACCESS_KEY_ID)
+                        && secret.equals(LocalAccessPoint.DEFAULT_SECRET_ACCESS_KEY);
+                out.println("try:   curl --aws-sigv4 aws:amz:" + server.region() + ":lambda --user " + id + ":"
+                        + (defaults ? secret : "<your --secret-access-key>") + " " + ep + "/" + path);
+                out.println("       SDK v2: sign with AwsV4HttpSigner (SERVICE_SIGNING_NAME lambda, REGION_NAME "
+                        + server.region() + ", key " + id + "), send with any SdkHttpClient");
+            }
+        }
+        out.println("Ctrl-C stops.");
+        out.flush();
+        server.awaitClose();
+        return Transflux.EXIT_OK;
+    }
+
     /** {@code decompress/auto}, then {@code redact/pii} when those stages are registered. */
     static String defaultPipeline(SortedSet<String> stages) {
         List<String> parts = new ArrayList<>();
@@ -308,10 +436,16 @@ final class ServeCommand implements Callable<Integer> {
 
     /** A bucket/key to show in the curl example, preferring a .gz object. */
     private static @Nullable String exampleObject(Path dir) throws IOException {
+        return exampleObject(dir, null);
+    }
+
+    /** A bucket/key to show, in {@code bucket} when not null, preferring a .gz object. */
+    private static @Nullable String exampleObject(Path dir, @Nullable String bucket) throws IOException {
         List<String> found = new ArrayList<>();
         try (Stream<Path> s = Files.walk(dir, 3)) {
             s.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString().replace('\\', '/'))
-                    .filter(k -> k.indexOf('/') > 0 && !k.startsWith(".")).sorted().forEach(found::add);
+                    .filter(k -> k.indexOf('/') > 0 && !k.startsWith("."))
+                    .filter(k -> bucket == null || k.startsWith(bucket + "/")).sorted().forEach(found::add);
         }
         return found.stream().filter(k -> k.endsWith(".gz")).findFirst().orElse(found.isEmpty() ? null : found.get(0));
     }

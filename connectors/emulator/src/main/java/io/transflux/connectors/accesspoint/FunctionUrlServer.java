@@ -38,6 +38,11 @@ import reactor.netty.http.server.HttpServerResponse;
  * sent chunked (docs/protocols.md §11). When the runtime reports an error in the trailers, or its connection breaks,
  * the caller's connection is closed without the last chunk, so the response can never look complete.
  *
+ * <p>The function reads its source either where its environment points ({@code AWS_ENDPOINT_URL_S3}, role
+ * credentials), or, with {@link Builder#sourceRoot}, a folder served by a private S3-style store on loopback that
+ * only accepts URLs presigned with a key pair made at start-up and given to the function as its role credentials
+ * (what {@code transflux serve --front function-url} uses).
+ *
  * <p>Authentication as configured: {@link Auth#NONE}, or {@link Auth#AWS_IAM}, a SigV4 signature for service
  * {@code lambda} by one of the configured callers (header or presigned query); anything else gets 403 before the
  * function runs.
@@ -62,6 +67,8 @@ public final class FunctionUrlServer implements AutoCloseable {
     private final Map<String, AwsCredentials> callers;
     private final String region;
     private final Clock clock;
+    private final String host;
+    private final @Nullable LocalAccessPoint store;
     private final DisposableServer server;
 
     private FunctionUrlServer(Builder b) {
@@ -69,12 +76,44 @@ public final class FunctionUrlServer implements AutoCloseable {
         this.callers = Map.copyOf(b.callers);
         this.region = b.region;
         this.clock = Clock.systemUTC();
-        this.pool = new RuntimePool(Objects.requireNonNull(b.runtime, "runtime"), b.environment, b.timeout, b.region);
+        this.host = b.host;
+        Map<String, String> env = new LinkedHashMap<>(b.environment);
+        if (b.sourceRoot != null) {
+            // The function's role key pair for the private store: made here, given to the function JVM only.
+            java.security.SecureRandom random = new java.security.SecureRandom();
+            byte[] id = new byte[10];
+            byte[] key = new byte[32];
+            random.nextBytes(id);
+            random.nextBytes(key);
+            String roleSecret = Base64.getEncoder().withoutPadding().encodeToString(key);
+            AwsCredentials role = AwsCredentials.of("TFURLROLE" + java.util.HexFormat.of().withUpperCase().formatHex(id),
+                    roleSecret, null);
+            this.store = LocalAccessPoint.builder().root(b.sourceRoot).host("127.0.0.1").port(0).region(b.region)
+                    .internalCredentials(role).allowAnonymous(false).accessLog(line -> { }).start();
+            env.put("AWS_ACCESS_KEY_ID", role.accessKeyId());
+            env.put("AWS_SECRET_ACCESS_KEY", roleSecret);
+            env.remove("AWS_SESSION_TOKEN");
+            String prefix = LocalAccessPoint.INTERNAL_PREFIX;
+            env.put("AWS_ENDPOINT_URL_S3", store.base + prefix.substring(0, prefix.length() - 1));
+        } else {
+            this.store = null;
+        }
         try {
-            this.server = HttpServer.create().host("127.0.0.1").port(b.port).handle(this::handle)
+            this.pool = new RuntimePool(Objects.requireNonNull(b.runtime, "runtime"), env, b.timeout, b.region);
+        } catch (RuntimeException e) {
+            if (store != null) {
+                store.close();
+            }
+            throw e;
+        }
+        try {
+            this.server = HttpServer.create().host(b.host).port(b.port).handle(this::handle)
                     .bindNow(Duration.ofSeconds(10));
         } catch (RuntimeException e) {
             pool.close();
+            if (store != null) {
+                store.close();
+            }
             throw e;
         }
     }
@@ -87,15 +126,31 @@ public final class FunctionUrlServer implements AutoCloseable {
         return server.port();
     }
 
-    /** {@code http://127.0.0.1:port}. */
+    /** {@code http://host:port}. */
     public String url() {
-        return "http://127.0.0.1:" + port();
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port();
+    }
+
+    public Auth auth() {
+        return auth;
+    }
+
+    public String region() {
+        return region;
+    }
+
+    /** Blocks until {@link #close()}d (e.g. by a shutdown hook). */
+    public void awaitClose() {
+        server.onDispose().block();
     }
 
     @Override
     public void close() {
         server.disposeNow(Duration.ofSeconds(5));
         pool.close();
+        if (store != null) {
+            store.close();
+        }
     }
 
     private Publisher<Void> handle(HttpServerRequest req, HttpServerResponse res) {
@@ -106,12 +161,13 @@ public final class FunctionUrlServer implements AutoCloseable {
         String method = req.method().name();
         if (auth == Auth.AWS_IAM) {
             // Services other than S3 sign the payload's SHA-256 without sending it as a header; the event carries no
-            // body here (GET and HEAD), so the claim is the empty body's hash. A signed body is refused (403).
+            // body here (GET and HEAD), so the claim is the empty body's hash, also in a presigned URL's canonical
+            // request (S3 alone presigns UNSIGNED-PAYLOAD). A signed body is refused (403).
             Map<String, String> signed = new LinkedHashMap<>(headers);
             signed.putIfAbsent("x-amz-content-sha256", EMPTY_SHA256);
             SigV4Check.Verdict v = headers.containsKey("authorization")
                     ? SigV4Check.verifyHeader(method, req.uri(), signed, callers::get, clock)
-                    : SigV4Check.verifyQuery(method, req.uri(), signed, callers::get, clock);
+                    : SigV4Check.verifyQuery(method, req.uri(), signed, callers::get, clock, true);
             if (!v.valid() || !"lambda".equals(v.service()) || !region.equals(v.region())) {
                 return req.receive().then(platform(res, 403, "Forbidden"));
             }
@@ -281,6 +337,8 @@ public final class FunctionUrlServer implements AutoCloseable {
         private String region = "us-east-1";
         private Duration timeout = Duration.ofSeconds(60);
         private int port;
+        private String host = "127.0.0.1";
+        private java.nio.file.@Nullable Path sourceRoot;
 
         private Builder() {
         }
@@ -313,9 +371,24 @@ public final class FunctionUrlServer implements AutoCloseable {
             return this;
         }
 
-        /** The function timeout: how long the response may take to begin. */
+        /** The function timeout: the whole invocation, a streamed body included (Lambda ends it mid-body). */
         public Builder timeout(Duration timeout) {
             this.timeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /** The address to bind (default 127.0.0.1). */
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        /**
+         * The function reads {@code root}'s sub-folders as buckets, through a private store on loopback: sets the
+         * function's {@code AWS_ENDPOINT_URL_S3} and role credentials (class notes).
+         */
+        public Builder sourceRoot(java.nio.file.Path root) {
+            this.sourceRoot = Objects.requireNonNull(root, "root");
             return this;
         }
 

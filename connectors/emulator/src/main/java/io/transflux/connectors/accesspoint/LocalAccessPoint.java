@@ -98,7 +98,7 @@ public final class LocalAccessPoint implements AutoCloseable {
      * never configured and never given to callers, so holding {@link #credentials} cannot read the internal object
      * endpoint (the pipeline would be bypassed).
      */
-    final AwsCredentials internalCredentials = internalCredentials();
+    final AwsCredentials internalCredentials;
     private final String secret;
     /** Further key pairs clients may sign with (id to secret), e.g. the AWS_* pair serve was started with. */
     private final Map<String, String> alsoAccepted;
@@ -128,6 +128,7 @@ public final class LocalAccessPoint implements AutoCloseable {
     private final Sinks.Empty<Void> ready = Sinks.empty();
 
     private LocalAccessPoint(Builder b) {
+        this.internalCredentials = b.internalCredentials != null ? b.internalCredentials : internalCredentials();
         this.store = new FileStore(Objects.requireNonNull(b.root, "root"));
         this.credentials = b.credentials;
         this.secret = b.secret;
@@ -435,7 +436,15 @@ public final class LocalAccessPoint implements AutoCloseable {
         private Limits limits = Limits.defaults();
         private Consumer<String> accessLog = line -> LOG.log(System.Logger.Level.INFO, line);
 
+        private @Nullable AwsCredentials internalCredentials;
+
         private Builder() {
+        }
+
+        /** The internal object endpoint's key pair, for a {@link FunctionUrlServer} whose function reads this store. */
+        Builder internalCredentials(AwsCredentials credentials) {
+            this.internalCredentials = credentials;
+            return this;
         }
 
         /** The folder whose sub-folders are the buckets. Required. */

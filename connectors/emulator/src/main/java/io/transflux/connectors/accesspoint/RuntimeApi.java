@@ -36,6 +36,7 @@ final class RuntimeApi implements AutoCloseable {
     static final String MODE_HEADER = "Lambda-Runtime-Function-Response-Mode";
     static final String ERROR_TYPE_TRAILER = "Lambda-Runtime-Function-Error-Type";
     private static final AttributeKey<String> STREAM_ERROR = AttributeKey.valueOf("transflux.streamErrorType");
+    private static final AttributeKey<Boolean> LAST_SEEN = AttributeKey.valueOf("transflux.lastChunkSeen");
     /** Lambda's synchronous response payload limit; larger responses get 413. */
     static final int MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -124,22 +125,33 @@ final class RuntimeApi implements AutoCloseable {
      * A streaming response (docs/protocols.md §11.2): the body is handed on as it arrives, with backpressure (the
      * runtime's connection stops being read while the relay has no demand), and the error trailers of the last
      * chunk fail it. Answered 202 once the body ended, also after an error trailer, as Lambda treats that as a
-     * successful response carrying error metadata.
+     * successful response carrying error metadata. The body also fails, so that it can never look complete, when
+     * the function timeout passes mid-body or the runtime's connection ends without the terminating chunk.
      */
     private Mono<Void> streamed(HttpServerRequest req, HttpServerResponse res, String id) {
         Sinks.Empty<Void> done = Sinks.empty();
         io.netty.channel.Channel[] channel = new io.netty.channel.Channel[1];
         req.withConnection(c -> channel[0] = c.channel());
-        Flux<ByteBuf> body = req.receive().retain()
+        boolean accepted = env.respondStreaming(id, req.requestHeaders().get("Content-Type"), inv -> req.receive().retain()
+                .takeUntilOther(inv.expired.asMono())
                 .concatWith(Flux.defer(() -> {
+                    if (inv.timedOut) {
+                        return Flux.error(new RuntimeResponse.FunctionStreamError("Sandbox.Timedout"));
+                    }
                     String type = channel[0] == null ? null : channel[0].attr(STREAM_ERROR).getAndSet(null);
-                    return type == null ? Flux.empty()
-                            : Flux.error(new RuntimeResponse.FunctionStreamError(type.length() > 120 ? type.substring(0, 120) : type));
+                    if (type != null) {
+                        return Flux.error(new RuntimeResponse.FunctionStreamError(type.length() > 120 ? type.substring(0, 120) : type));
+                    }
+                    if (channel[0] == null || !Boolean.TRUE.equals(channel[0].attr(LAST_SEEN).get())) {
+                        return Flux.error(new RuntimeResponse.FunctionStreamError("Runtime.ConnectionClosed"));
+                    }
+                    return Flux.empty();
                 }))
+                .doFinally(s -> env.streamEnded(inv))
                 .doOnComplete(done::tryEmitEmpty)
                 .doOnError(e -> done.tryEmitEmpty())
-                .doOnCancel(() -> done.tryEmitError(new java.util.concurrent.CancellationException("relay cancelled")));
-        if (!env.respondStreaming(id, req.requestHeaders().get("Content-Type"), body)) {
+                .doOnCancel(() -> done.tryEmitError(new java.util.concurrent.CancellationException("relay cancelled"))));
+        if (!accepted) {
             return req.receive().then(status(res, 400, "InvalidRequestID", "Invalid request ID"));
         }
         return done.asMono().then(Mono.defer(() -> status(res, 202, null, null)));
@@ -147,13 +159,20 @@ final class RuntimeApi implements AutoCloseable {
 
     /**
      * Reactor Netty hands a request's body on without its last chunk's trailers, so this handler, right after the
-     * HTTP codec, keeps the error type of a streamed response's trailers on the channel for {@link #streamed}.
+     * HTTP codec, keeps the error type of a streamed response's trailers on the channel for {@link #streamed}, and
+     * whether the current request's terminating chunk arrived at all.
      */
     private static final class TrailerCapture extends ChannelInboundHandlerAdapter {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-            if (msg instanceof LastHttpContent last && last.trailingHeaders().contains(ERROR_TYPE_TRAILER)) {
-                ctx.channel().attr(STREAM_ERROR).set(last.trailingHeaders().get(ERROR_TYPE_TRAILER));
+            if (msg instanceof io.netty.handler.codec.http.HttpRequest) {
+                ctx.channel().attr(LAST_SEEN).set(Boolean.FALSE);
+            }
+            if (msg instanceof LastHttpContent last) {
+                ctx.channel().attr(LAST_SEEN).set(Boolean.TRUE);
+                if (last.trailingHeaders().contains(ERROR_TYPE_TRAILER)) {
+                    ctx.channel().attr(STREAM_ERROR).set(last.trailingHeaders().get(ERROR_TYPE_TRAILER));
+                }
             }
             super.channelRead(ctx, msg);
         }

@@ -147,6 +147,9 @@ final class RuntimePool implements FunctionInvoker, AutoCloseable {
         final Sinks.One<byte[]> result = Sinks.one();
         /** The same answer for streaming callers: buffered or streamed. */
         final Sinks.One<RuntimeResponse> reply = Sinks.one();
+        /** Emits once the deadline passed: a streamed body still in flight then fails (Lambda ends it mid-body). */
+        final Sinks.One<Boolean> expired = Sinks.one();
+        volatile boolean timedOut;
 
         void fail(Throwable e) {
             result.tryEmitError(e);
@@ -172,9 +175,13 @@ final class RuntimePool implements FunctionInvoker, AutoCloseable {
         private @Nullable RuntimeApi api;
         private @Nullable MonoSink<Invocation> poller;
         private @Nullable Invocation current;
+        /** An invocation whose streamed response is still in flight: its deadline still applies. */
+        private @Nullable Invocation streaming;
         private @Nullable Disposable killer;
         private @Nullable String initError;
         private boolean polled;
+        /** Being stopped at a deadline: its polls get no further invocation, which would die with it. */
+        private boolean doomed;
 
         Environment(int index) {
             this.index = index;
@@ -239,6 +246,7 @@ final class RuntimePool implements FunctionInvoker, AutoCloseable {
             process = p;
             api = a;
             polled = false;
+            doomed = false;
             initError = null;
             p.onExit().thenAccept(this::exited);
             LOG.log(System.Logger.Level.INFO, "function runtime " + index + ": pid " + p.pid() + ", Runtime API "
@@ -251,9 +259,17 @@ final class RuntimePool implements FunctionInvoker, AutoCloseable {
                 Invocation ready = null;
                 Invocation abandoned;
                 synchronized (RuntimePool.this) {
+                    if (doomed) {
+                        return;
+                    }
                     polled = true;
                     abandoned = current;
                     current = null;
+                    if (streaming != null) {
+                        // The runtime moved on, so its stream is over.
+                        streaming = null;
+                        cancelKiller();
+                    }
                     while ((ready = queue.poll()) != null && ready.deadlineEpochMs < System.currentTimeMillis()) {
                         ready.fail(PlatformError.timeout());
                     }
@@ -324,17 +340,35 @@ final class RuntimePool implements FunctionInvoker, AutoCloseable {
         }
 
         /**
-         * A streaming response began: the invocation is answered now (its deadline no longer applies to this
-         * environment's bookkeeping), and {@code body} is relayed by whoever invoked.
+         * A streaming response began: the invocation is answered now with the body {@code bodyFor} builds from it,
+         * relayed by whoever invoked. Its deadline still applies until {@link #streamEnded}: Lambda ends a streamed
+         * response at the function timeout even mid-body, so the body then fails ({@link Invocation#expired}) and the
+         * process is stopped, as Lambda resets the execution environment after a timeout.
          */
-        boolean respondStreaming(String id, @Nullable String contentType, reactor.core.publisher.Flux<io.netty.buffer.ByteBuf> body) {
-            Invocation inv = finish(id);
-            if (inv == null) {
-                return false;
+        boolean respondStreaming(String id, @Nullable String contentType,
+                java.util.function.Function<Invocation, reactor.core.publisher.Flux<io.netty.buffer.ByteBuf>> bodyFor) {
+            Invocation inv;
+            synchronized (RuntimePool.this) {
+                inv = current;
+                if (inv == null || !inv.id.equals(id)) {
+                    return false;
+                }
+                current = null;
+                streaming = inv;
             }
             inv.result.tryEmitError(new PlatformError(500, "LambdaRuntimeError",
                     "The Lambda function streamed a response to a buffered invocation."));
-            return inv.reply.tryEmitValue(RuntimeResponse.streamed(contentType, body)).isSuccess();
+            return inv.reply.tryEmitValue(RuntimeResponse.streamed(contentType, bodyFor.apply(inv))).isSuccess();
+        }
+
+        /** The streamed body of {@code inv} ended (completely, with an error, or cancelled): its deadline is off. */
+        void streamEnded(Invocation inv) {
+            synchronized (RuntimePool.this) {
+                if (streaming == inv) {
+                    streaming = null;
+                    cancelKiller();
+                }
+            }
         }
 
         boolean fail(String id, String errorType) {
@@ -376,16 +410,23 @@ final class RuntimePool implements FunctionInvoker, AutoCloseable {
         private void deadlinePassed(Invocation inv) {
             Process p;
             synchronized (RuntimePool.this) {
-                if (current != inv) {
+                if (current != inv && streaming != inv) {
                     return;
                 }
                 p = process;
+                doomed = true;
+                idle.remove(this);
+                poller = null;
             }
             LOG.log(System.Logger.Level.WARNING, "function runtime " + index + ": invocation " + inv.id
                     + " passed its deadline; stopping the process");
+            // Marked first, so that a body ending because its runtime connection broke still fails; then the process
+            // goes before the body's end could let it take another invocation.
+            inv.timedOut = true;
             if (p != null) {
                 p.destroyForcibly();
             }
+            inv.expired.tryEmitValue(Boolean.TRUE);
         }
 
         private void exited(Process p) {
@@ -400,6 +441,7 @@ final class RuntimePool implements FunctionInvoker, AutoCloseable {
                 }
                 lost = current;
                 current = null;
+                streaming = null;
                 cancelKiller();
                 idle.remove(this);
                 poller = null;

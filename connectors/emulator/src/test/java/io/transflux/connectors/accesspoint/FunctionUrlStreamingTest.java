@@ -102,7 +102,8 @@ class FunctionUrlStreamingTest {
                 .environment(Map.of()).environment(functionEnv(""))
                 .environment(Map.of("TRANSFLUX_MAX_OUTPUT_BYTES", Long.toString(size)))
                 .auth(FunctionUrlServer.Auth.AWS_IAM).caller(caller)
-                .timeout(Duration.ofSeconds(60)).build()) {
+                // The function timeout bounds the whole stream (as on Lambda): Lambda's maximum, 15 minutes.
+                .timeout(Duration.ofSeconds(900)).build()) {
             assertThat(curl(iam.url() + "/big.bin").status()).isEqualTo(403);
             source.paths.clear();
             Process p = new ProcessBuilder("curl", "-sS", "--fail", "--aws-sigv4", "aws:amz:us-east-1:lambda",

@@ -33,7 +33,10 @@ final class SignedObjectSource implements AutoCloseable {
 
     static final int GENERATED_CHUNK = 64 * 1024;
 
-    private record Entry(long length, String eTag, LongFunction<ByteBuf> chunkAt) {
+    private record Entry(long length, String eTag, LongFunction<ByteBuf> chunkAt, long fastBytes, Duration delay) {
+        Entry(long length, String eTag, LongFunction<ByteBuf> chunkAt) {
+            this(length, eTag, chunkAt, Long.MAX_VALUE, Duration.ZERO);
+        }
     }
 
     private final Map<String, Entry> objects = new ConcurrentHashMap<>();
@@ -67,6 +70,16 @@ final class SignedObjectSource implements AutoCloseable {
             }
             return Unpooled.wrappedBuffer(b);
         }));
+    }
+
+    /**
+     * Like {@link #putGenerated}, but after the first {@code fastBytes} each {@value #GENERATED_CHUNK}-byte chunk
+     * is sent {@code delay} after the previous one: a source slower than a function's timeout.
+     */
+    void putSlow(String bucketAndKey, long length, String eTag, long fastBytes, Duration delay) {
+        putGenerated(bucketAndKey, length, eTag);
+        Entry e = objects.get("/" + bucketAndKey);
+        objects.put("/" + bucketAndKey, new Entry(length, eTag, e.chunkAt, fastBytes, delay));
     }
 
     static byte generatedByte(long i) {
@@ -109,7 +122,7 @@ final class SignedObjectSource implements AutoCloseable {
         }
         long from = start;
         long to = end + 1;
-        Flux<ByteBuf> body = Flux.generate(() -> from, (off, sink) -> {
+        Flux<ByteBuf> body = e.fastBytes == Long.MAX_VALUE ? Flux.generate(() -> from, (off, sink) -> {
             if (off >= to) {
                 sink.complete();
                 return off;
@@ -120,8 +133,29 @@ final class SignedObjectSource implements AutoCloseable {
             }
             sink.next(b);
             return off + b.readableBytes();
-        });
+        }) : slow(e, from, to);
         return res.send(body, b -> true);
+    }
+
+    /** Offsets first, buffers made when sent: a slow chunk cancelled while it waits holds no buffer. */
+    private static Flux<ByteBuf> slow(Entry e, long from, long to) {
+        return Flux.<Long, Long>generate(() -> from, (off, sink) -> {
+            if (off >= to) {
+                sink.complete();
+                return off;
+            }
+            sink.next(off);
+            return Math.min(to, off + GENERATED_CHUNK);
+        }).concatMap(off -> {
+            Mono<Long> at = off < e.fastBytes ? Mono.just(off) : Mono.delay(e.delay).thenReturn(off);
+            return at.map(o -> {
+                ByteBuf b = e.chunkAt.apply(o);
+                if (o + b.readableBytes() > to) {
+                    b.writerIndex(b.readerIndex() + (int) (to - o));
+                }
+                return b;
+            });
+        }, 1);
     }
 
     private static Mono<Void> error(HttpServerResponse res, int status, String code) {

@@ -189,8 +189,18 @@ public final class SigV4Check {
      */
     public static Verdict verifyQuery(String method, String rawUri, Map<String, String> headers,
             Function<String, @Nullable AwsCredentials> secrets, Clock clock) {
+        return verifyQuery(method, rawUri, headers, secrets, clock, false);
+    }
+
+    /**
+     * Like {@link #verifyQuery(String, String, Map, Function, Clock)}, for a request without a body; with
+     * {@code emptyPayloadSigned} the canonical request holds the empty body's SHA-256, as services other than S3
+     * presign (the SDK's {@code AwsV4HttpSigner} for e.g. {@code lambda}), instead of {@code UNSIGNED-PAYLOAD}.
+     */
+    public static Verdict verifyQuery(String method, String rawUri, Map<String, String> headers,
+            Function<String, @Nullable AwsCredentials> secrets, Clock clock, boolean emptyPayloadSigned) {
         try {
-            return checkQuery(method, rawUri, headers, secrets, clock);
+            return checkQuery(method, rawUri, headers, secrets, clock, emptyPayloadSigned);
         } catch (IllegalArgumentException e) {
             // Bad percent-encoding, method, Host or URI: refuse, never throw (a 500 otherwise).
             return new Verdict(Status.MALFORMED, null, null, null);
@@ -198,7 +208,7 @@ public final class SigV4Check {
     }
 
     private static Verdict checkQuery(String method, String rawUri, Map<String, String> headers,
-            Function<String, @Nullable AwsCredentials> secrets, Clock clock) {
+            Function<String, @Nullable AwsCredentials> secrets, Clock clock, boolean emptyPayloadSigned) {
         int q = rawUri.indexOf('?');
         Map<String, String> query = new LinkedHashMap<>();
         StringBuilder rest = new StringBuilder();
@@ -260,7 +270,7 @@ public final class SigV4Check {
                 .request(req.build())
                 .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)
                 .putProperty(AwsV4HttpSigner.REGION_NAME, region)
-                .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false)
+                .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, emptyPayloadSigned)
                 .putProperty(AwsV4HttpSigner.DOUBLE_URL_ENCODE, false)
                 .putProperty(AwsV4HttpSigner.NORMALIZE_PATH, false)
                 .putProperty(AwsV4HttpSigner.AUTH_LOCATION, AwsV4FamilyHttpSigner.AuthLocation.QUERY_STRING)

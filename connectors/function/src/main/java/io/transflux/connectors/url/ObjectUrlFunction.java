@@ -119,8 +119,9 @@ public final class ObjectUrlFunction {
                             "The specified method is not allowed against this resource.", ev.requestId(), false)));
                 }
                 ObjectPath path = ObjectPath.parse(ev.rawPath(), spec);
-                EtagGate gate = new EtagGate(presigning(), fn.pipeline(), ev.header("if-none-match"));
-                ObjectLambdaFunction per = fn.toBuilder().sourceOpener(gate).build();
+                io.transflux.pipeline.Pipeline pipeline = spec.pipelineFor(path, fn.pipeline());
+                EtagGate gate = new EtagGate(presigning(), pipeline, ev.header("if-none-match"));
+                ObjectLambdaFunction per = fn.toBuilder().sourceOpener(gate).pipeline(pipeline).build();
                 String range = ev.header("range");
                 String partNumber = ev.queryParameter("partNumber");
                 if (head) {

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
+import io.transflux.pipeline.Pipeline;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,7 +24,14 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>{@link Builder#endpoint}</td><td>{@code AWS_ENDPOINT_URL_S3} (path-style)</td><td>{@code https://{bucket}.s3.{region}.amazonaws.com}</td></tr>
  *   <tr><td>{@link Builder#region}</td><td>{@code AWS_REGION}, {@code AWS_DEFAULT_REGION}</td><td>required</td></tr>
  *   <tr><td>{@link Builder#presignExpiry}</td><td>-</td><td>{@link #DEFAULT_PRESIGN_EXPIRY} (resumes stay valid)</td></tr>
+ *   <tr><td>{@link Builder#pipelineForPrefix}</td><td>{@value #PIPELINES_ENV}: a JSON object of path prefix to
+ *   pipeline spec, e.g. {@code {"logs/": "decompress/gzip", "images/": ""}}</td><td>none: every path gets the
+ *   function's pipeline ({@code TRANSFLUX_PIPELINE})</td></tr>
  * </table>
+ *
+ * <p>Per-prefix pipelines: a prefix is matched against the request path without its leading {@code /}, decoded
+ * and checked ({@code {key}}, or {@code {bucket}/{key}} when the bucket is in the path; the configured key prefix
+ * is not part of it). The longest matching prefix wins; no match means the default pipeline.
  */
 public final class UrlFunctionSpec {
 
@@ -32,7 +40,9 @@ public final class UrlFunctionSpec {
     public static final String KEY_PREFIX_ENV = "TRANSFLUX_URL_KEY_PREFIX";
     public static final String CACHE_CONTROL_ENV = "TRANSFLUX_URL_CACHE_CONTROL";
     public static final String ENDPOINT_ENV = "AWS_ENDPOINT_URL_S3";
+    public static final String PIPELINES_ENV = "TRANSFLUX_URL_PIPELINES";
     public static final Duration DEFAULT_PRESIGN_EXPIRY = Duration.ofHours(1);
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final Set<String> buckets;
     private final boolean bucketInPath;
@@ -41,6 +51,8 @@ public final class UrlFunctionSpec {
     private final @Nullable URI endpoint;
     private final String region;
     private final Duration presignExpiry;
+    /** Path prefix to pipeline, longest prefix first. */
+    private final java.util.List<Map.Entry<String, Pipeline>> pipelines;
 
     private UrlFunctionSpec(Builder b) {
         if (b.buckets.isEmpty()) {
@@ -56,6 +68,9 @@ public final class UrlFunctionSpec {
         this.endpoint = b.endpoint;
         this.region = b.region;
         this.presignExpiry = b.presignExpiry;
+        this.pipelines = b.pipelines.entrySet().stream()
+                .sorted(Map.Entry.<String, Pipeline>comparingByKey(java.util.Comparator.comparingInt(String::length)).reversed())
+                .map(e -> Map.entry(e.getKey(), e.getValue())).toList();
     }
 
     public static Builder builder() {
@@ -87,7 +102,65 @@ public final class UrlFunctionSpec {
             b.endpoint(URI.create(ep.trim()));
         }
         b.region(env.getOrDefault("AWS_REGION", env.get("AWS_DEFAULT_REGION")));
+        String routes = env.get(PIPELINES_ENV);
+        if (routes != null && !routes.isBlank()) {
+            parsePipelines(routes).forEach(b::pipelineForPrefix);
+        }
         return b.build();
+    }
+
+    /**
+     * {@value #PIPELINES_ENV}'s JSON object, prefix to pipeline spec, in order.
+     *
+     * @throws IllegalArgumentException naming the variable, and the prefix when its value is bad
+     * @throws io.transflux.pipeline.PipelineException for a spec naming an unknown stage or bad parameter
+     */
+    static Map<String, Pipeline> parsePipelines(String json) {
+        com.fasterxml.jackson.databind.JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (java.io.IOException e) {
+            root = null;
+        }
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException(PIPELINES_ENV + ": expected a JSON object of path prefix to pipeline "
+                    + "spec, e.g. {\"logs/\": \"decompress/gzip\"}, got " + (root == null ? "no JSON" : root.getNodeType()));
+        }
+        Map<String, Pipeline> out = new java.util.LinkedHashMap<>();
+        var fields = root.fields();
+        while (fields.hasNext()) {
+            var e = fields.next();
+            if (!e.getValue().isTextual()) {
+                throw new IllegalArgumentException(PIPELINES_ENV + ": prefix '" + shortened(e.getKey())
+                        + "': expected a pipeline spec string, got " + e.getValue().getNodeType());
+            }
+            out.put(e.getKey(), Pipeline.parse(e.getValue().asText()));
+        }
+        return out;
+    }
+
+    private static String shortened(String s) {
+        return s.length() > 64 ? s.substring(0, 64) + "..." : s;
+    }
+
+    /** The pipeline for {@code p}: the longest configured prefix of its path, else {@code dflt}. */
+    Pipeline pipelineFor(ObjectPath p, Pipeline dflt) {
+        if (pipelines.isEmpty()) {
+            return dflt;
+        }
+        String rest = p.key().substring(keyPrefix.length());
+        String path = bucketInPath ? p.bucket() + "/" + rest : rest;
+        for (Map.Entry<String, Pipeline> e : pipelines) {
+            if (path.startsWith(e.getKey())) {
+                return e.getValue();
+            }
+        }
+        return dflt;
+    }
+
+    /** The configured path prefixes and their pipelines, longest prefix first. */
+    public java.util.List<Map.Entry<String, Pipeline>> pipelines() {
+        return pipelines;
     }
 
     /** The allowed buckets; exactly one when the path carries only the key. */
@@ -137,7 +210,9 @@ public final class UrlFunctionSpec {
     @Override
     public String toString() {
         return "UrlFunctionSpec{buckets=" + buckets + ", bucketInPath=" + bucketInPath + ", keyPrefix='" + keyPrefix
-                + "', region=" + region + ", endpoint=" + endpoint + '}';
+                + "', region=" + region + ", endpoint=" + endpoint
+                + (pipelines.isEmpty() ? "" : ", pipelines=" + pipelines.stream()
+                        .map(e -> e.getKey() + "=" + e.getValue()).toList()) + '}';
     }
 
     /** Mutable builder; {@link #build()} validates. */
@@ -149,8 +224,32 @@ public final class UrlFunctionSpec {
         private @Nullable URI endpoint;
         private @Nullable String region;
         private Duration presignExpiry = DEFAULT_PRESIGN_EXPIRY;
+        private final Map<String, Pipeline> pipelines = new java.util.LinkedHashMap<>();
 
         private Builder() {
+        }
+
+        /**
+         * Paths starting with {@code prefix} (no leading {@code /}; see the class notes) run {@code pipeline}; the
+         * longest matching prefix wins.
+         */
+        public Builder pipelineForPrefix(String prefix, Pipeline pipeline) {
+            Objects.requireNonNull(pipeline, "pipeline");
+            if (prefix == null || prefix.isEmpty() || prefix.startsWith("/")) {
+                throw new IllegalArgumentException(PIPELINES_ENV + ": prefix: actual '" + (prefix == null ? "null"
+                        : shortened(prefix)) + "', expected a non-empty path prefix without a leading '/'");
+            }
+            for (int i = 0; i < prefix.length(); i++) {
+                char c = prefix.charAt(i);
+                if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
+                    throw new IllegalArgumentException(PIPELINES_ENV + ": prefix: expected no control characters");
+                }
+            }
+            if (pipelines.containsKey(prefix)) {
+                throw new IllegalArgumentException(PIPELINES_ENV + ": prefix '" + shortened(prefix) + "' given twice");
+            }
+            pipelines.put(prefix, pipeline);
+            return this;
         }
 
         /** Serve {@code /{key}} from {@code bucket}. */
