@@ -129,9 +129,22 @@ final class CallbackServerCommand implements Callable<Integer> {
     }
 
     private int serve(KeyUrlPolicy policy, CallbackHandler handler, PrintWriter err) throws Exception {
+        try (CallbackJournal journal = CallbackJournal.open(journalDir)) {
+            long pending = journal.pending().size();
+            long redeliveries = journal.pending().stream().filter(journal::wasStarted).count();
+            if (pending > 0) {
+                err.println("callback-server: replaying " + pending + " unfinished jobs from the journal, " + redeliveries
+                        + " of them redeliveries (started before a crash; see docs/process.md)");
+                err.flush();
+            }
+            return listen(policy, handler, err, journal);
+        }
+    }
+
+    private int listen(KeyUrlPolicy policy, CallbackHandler handler, PrintWriter err, CallbackJournal journal)
+            throws Exception {
         CountDownLatch stop = new CountDownLatch(1);
-        try (CallbackJournal journal = CallbackJournal.open(journalDir);
-             CallbackServer server = CallbackServer.start(host, port,
+        try (CallbackServer server = CallbackServer.start(host, port,
                      CallbackVerifier.create(policy, HttpKeyResolver.create()), journal, handler)) {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
             err.println("callback-server listening on " + host + ":" + server.port());
