@@ -2,7 +2,13 @@ package io.transflux.connectors.callback;
 
 import reactor.core.publisher.Mono;
 
-/** The work a verified callback starts, e.g. a thumbnail saved through {@code sys/saveas}. */
+/**
+ * The work a verified callback starts, e.g. a thumbnail saved through {@code sys/saveas}. A job can run again after
+ * a crash between its effect and its done record (a redelivery, see {@link CallbackServer}); for its effect to happen
+ * once, make it idempotent under {@link CallbackJob#idempotencyKey()}, e.g. by sending
+ * {@link CallbackJob#IDEMPOTENCY_KEY_HEADER} with {@link CallbackJob#idempotencyKeyField()} to a target that
+ * honours it.
+ */
 @FunctionalInterface
 public interface CallbackHandler {
 

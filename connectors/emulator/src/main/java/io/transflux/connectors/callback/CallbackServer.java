@@ -27,8 +27,9 @@ import reactor.netty.http.server.HttpServerResponse;
  * done record follows the handler's success. A crash between the two (the effect happened, the done record did not)
  * cannot be told apart from a crash before the effect, so the job is run again at the next start: a
  * <em>redelivery</em>, counted by {@link #redeliveries()}. Jobs are delivered at least once; a job's effect happens
- * exactly once when the handler's effect is idempotent under {@link CallbackJob#idempotencyKey()}: an HTTP target
- * that honours the {@value CallbackJob#IDEMPOTENCY_KEY_HEADER} header, or a write to a key fixed by the job.
+ * exactly once when the handler's effect is idempotent under {@link CallbackJob#idempotencyKey()}, e.g. a delivery
+ * to an HTTP target that honours the {@value CallbackJob#IDEMPOTENCY_KEY_HEADER} header. (The same bytes written
+ * again to a key fixed by the job leave the same object, but the store sees a second write.)
  */
 public final class CallbackServer implements AutoCloseable {
 
