@@ -14,4 +14,14 @@ public interface CallbackHandler {
 
     /** Runs {@code job}; completion marks it done in the journal, an error leaves it for the next start-up. */
     Mono<Void> handle(CallbackJob job);
+
+    /**
+     * Runs {@code job}, knowing whether it is a redelivery: a delivery of it started before a crash, so its effect
+     * may already have happened. A handler that can see its own committed effect (an object it wrote, tagged with
+     * the key) checks for it here and completes without running again. By default the same as
+     * {@link #handle(CallbackJob)}.
+     */
+    default Mono<Void> handle(CallbackJob job, boolean redelivery) {
+        return handle(job);
+    }
 }

@@ -125,12 +125,12 @@ public final class CallbackServer implements AutoCloseable {
 
     private void run(CallbackJob job) {
         Mono.fromCallable(() -> journal.started(job)).subscribeOn(Schedulers.boundedElastic())
-                .doOnNext(again -> {
+                .flatMap(again -> {
                     if (again) {
                         redeliveries.incrementAndGet();
                     }
+                    return handler.handle(job, again);
                 })
-                .then(Mono.defer(() -> handler.handle(job)))
                 .then(Mono.fromRunnable(() -> journal.done(job)).subscribeOn(Schedulers.boundedElastic()))
                 .subscribe(v -> { }, e -> failures.incrementAndGet());
     }
