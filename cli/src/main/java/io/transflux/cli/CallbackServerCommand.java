@@ -33,6 +33,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
 
 /**
  * {@code transflux callback-server}: receives OSS upload callbacks, verifies them, journals them and, for each
@@ -129,7 +130,7 @@ final class CallbackServerCommand implements Callable<Integer> {
         HttpSourceClient client = HttpSourceClient.create();
         HostGuard guard = s3.hasEndpointOverride() ? HostGuard.publicOnly().allowLoopback().allowPrivateNetworks()
                 : HostGuard.publicOnly();
-        reactor.netty.http.client.HttpClient heads = reactor.netty.http.client.HttpClient.create()
+        HttpClient heads = HttpClient.create()
                 .responseTimeout(HEAD_TIMEOUT);
         CallbackHandler handler = new CallbackHandler() {
             @Override
@@ -181,7 +182,7 @@ final class CallbackServerCommand implements Callable<Integer> {
      * {@value #META_CALLBACK_KEY} equal to the job's idempotency key (written with the result, which appears only
      * when its upload completes). Anything else (404, an error, another key) means run the job.
      */
-    private Mono<Boolean> alreadySaved(S3Store s3, reactor.netty.http.client.HttpClient heads, CallbackJob job,
+    private Mono<Boolean> alreadySaved(S3Store s3, HttpClient heads, CallbackJob job,
             PrintWriter err) {
         return Mono.defer(() -> {
             String bucket = targetBucket != null ? targetBucket : job.bucket();
