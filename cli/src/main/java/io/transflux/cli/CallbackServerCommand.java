@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -22,6 +24,7 @@ import io.transflux.connectors.http.HttpSourceSpec;
 import io.transflux.connectors.process.ProcessAndSave;
 import io.transflux.connectors.process.SaveAs;
 import io.transflux.connectors.s3.S3Store;
+import io.transflux.connectors.upload.StoreEndpoint;
 import io.transflux.pipeline.Pipeline;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -30,11 +33,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
 
 /**
  * {@code transflux callback-server}: receives OSS upload callbacks, verifies them, journals them and, for each
  * uploaded object, runs {@code --process} on it and saves the result as {@code <target-prefix><object>} in
- * {@code --target-bucket} (default: the object's bucket) on an S3-compatible store. Runs until killed.
+ * {@code --target-bucket} (default: the object's bucket) on an S3-compatible store. Runs until killed. Each result
+ * carries its job's idempotency key as user metadata ({@value #META_CALLBACK_KEY}); a job run again after a crash
+ * (a redelivery) whose result is already there is marked done without running, so the result is written once.
  */
 @Command(name = "callback-server",
         description = {"Receive OSS upload callbacks and process each uploaded object (e.g. a thumbnail).",
@@ -43,6 +49,10 @@ import reactor.core.publisher.Mono;
                 "Store credentials and endpoint as for 'transflux process'."},
         mixinStandardHelpOptions = true)
 final class CallbackServerCommand implements Callable<Integer> {
+
+    /** User metadata on each saved result: the idempotency key of the job that made it. */
+    static final String META_CALLBACK_KEY = "transflux-callback-key";
+    static final Duration HEAD_TIMEOUT = Duration.ofSeconds(10);
 
     @Spec
     @Nullable CommandSpec spec;
@@ -120,18 +130,44 @@ final class CallbackServerCommand implements Callable<Integer> {
         HttpSourceClient client = HttpSourceClient.create();
         HostGuard guard = s3.hasEndpointOverride() ? HostGuard.publicOnly().allowLoopback().allowPrivateNetworks()
                 : HostGuard.publicOnly();
-        ProcessAndSave jobs = ProcessAndSave.create((bucket, key) -> s3.sink(bucket, key));
+        HttpClient heads = HttpClient.create()
+                .responseTimeout(HEAD_TIMEOUT);
+        CallbackHandler handler = new CallbackHandler() {
+            @Override
+            public Mono<Void> handle(CallbackJob job) {
+                return handle(job, false);
+            }
+
+            @Override
+            public Mono<Void> handle(CallbackJob job, boolean redelivery) {
+                return (redelivery ? alreadySaved(s3, heads, job, err) : Mono.just(false))
+                        .flatMap(saved -> saved ? Mono.<Void>empty() : run(s3, client, guard, job, err));
+            }
+        };
         try {
-            return serve(policy, job -> run(jobs, s3, client, guard, job, err), err);
+            return serve(policy, handler, err);
         } finally {
             client.dispose();
         }
     }
 
     private int serve(KeyUrlPolicy policy, CallbackHandler handler, PrintWriter err) throws Exception {
+        try (CallbackJournal journal = CallbackJournal.open(journalDir)) {
+            long pending = journal.pending().size();
+            long redeliveries = journal.pending().stream().filter(journal::wasStarted).count();
+            if (pending > 0) {
+                err.println("callback-server: replaying " + pending + " unfinished jobs from the journal, " + redeliveries
+                        + " of them redeliveries (started before a crash; see docs/process.md)");
+                err.flush();
+            }
+            return listen(policy, handler, err, journal);
+        }
+    }
+
+    private int listen(KeyUrlPolicy policy, CallbackHandler handler, PrintWriter err, CallbackJournal journal)
+            throws Exception {
         CountDownLatch stop = new CountDownLatch(1);
-        try (CallbackJournal journal = CallbackJournal.open(journalDir);
-             CallbackServer server = CallbackServer.start(host, port,
+        try (CallbackServer server = CallbackServer.start(host, port,
                      CallbackVerifier.create(policy, HttpKeyResolver.create()), journal, handler)) {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
             err.println("callback-server listening on " + host + ":" + server.port());
@@ -141,8 +177,36 @@ final class CallbackServerCommand implements Callable<Integer> {
         return Transflux.EXIT_OK;
     }
 
-    private Mono<Void> run(ProcessAndSave jobs, S3Store s3, HttpSourceClient client, HostGuard guard, CallbackJob job,
+    /**
+     * On a redelivery: whether the target already holds this job's result, i.e. a {@code HEAD} finds it with
+     * {@value #META_CALLBACK_KEY} equal to the job's idempotency key (written with the result, which appears only
+     * when its upload completes). Anything else (404, an error, another key) means run the job.
+     */
+    private Mono<Boolean> alreadySaved(S3Store s3, HttpClient heads, CallbackJob job,
             PrintWriter err) {
+        return Mono.defer(() -> {
+            String bucket = targetBucket != null ? targetBucket : job.bucket();
+            String key = targetPrefix + job.object();
+            StoreEndpoint.Prepared p = s3.prepare("HEAD", bucket, key, new TreeMap<>(), Map.of());
+            return heads.headers(h -> p.headers().forEach(h::set)).head().uri(p.url())
+                    .responseSingle((res, body) -> body.then(Mono.just(res.status().code() == 200
+                            && job.idempotencyKey().equals(res.responseHeaders()
+                                    .get(s3.userMetadataPrefix() + META_CALLBACK_KEY)))))
+                    .onErrorReturn(false)
+                    .doOnNext(saved -> {
+                        if (saved) {
+                            err.println("already saved " + bucket + "/" + key + " for " + job.bucket() + "/"
+                                    + job.object() + " before a crash: not run again");
+                            err.flush();
+                        }
+                    });
+        });
+    }
+
+    private Mono<Void> run(S3Store s3, HttpSourceClient client, HostGuard guard, CallbackJob job, PrintWriter err) {
+        // the result carries the job's key, so that a redelivery can see that it was saved
+        ProcessAndSave jobs = ProcessAndSave.create((bucket, key) -> stream -> s3.sink(bucket, key)
+                .write(stream.mapMetadata(m -> m.putUserMetadata(META_CALLBACK_KEY, job.idempotencyKey()))));
         return Mono.defer(() -> {
             String url = s3.presignGet(job.bucket(), job.object(), Duration.ofMinutes(15));
             HttpObjectSource src = HttpObjectSource.builder(url)

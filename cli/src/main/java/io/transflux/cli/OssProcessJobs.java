@@ -21,7 +21,9 @@ import reactor.netty.http.client.HttpClient;
 /**
  * The callback-server job that lets an OSS endpoint do the work: {@code POST /{bucket}/{object}?x-oss-process}
  * with {@code x-oss-process=<process>|sys/saveas,o_<prefix+object>[,b_<bucket>]}, V1-signed. Against
- * {@code transflux serve --flavor oss} the result lands in serve's {@code --root}.
+ * {@code transflux serve --flavor oss} the result lands in serve's {@code --root}. Each request carries the job's
+ * {@code Idempotency-Key}; the save itself targets a key fixed by the job, so a redelivery after a crash rewrites
+ * the same object rather than making another.
  */
 final class OssProcessJobs {
 
@@ -67,7 +69,11 @@ final class OssProcessJobs {
             query.put("x-oss-process", null);
             StoreEndpoint.Prepared p = store.prepare("POST", job.bucket(), job.object(), query,
                     Map.of("Content-Type", FORM));
-            return http.headers(h -> p.headers().forEach(h::set))
+            // OSS itself ignores it; a gateway or service in between that honours the draft collapses redeliveries
+            return http.headers(h -> {
+                        p.headers().forEach(h::set);
+                        h.set(CallbackJob.IDEMPOTENCY_KEY_HEADER, job.idempotencyKeyField());
+                    })
                     .post().uri(p.url())
                     .send(Mono.just(Unpooled.wrappedBuffer(form)))
                     .responseSingle((res, body) -> body.asString(StandardCharsets.UTF_8).defaultIfEmpty("")

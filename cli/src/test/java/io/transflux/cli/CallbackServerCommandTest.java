@@ -16,6 +16,8 @@ import java.security.KeyPairGenerator;
 import java.security.Signature;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import javax.imageio.ImageIO;
@@ -23,6 +25,8 @@ import javax.imageio.ImageIO;
 import io.transflux.connectors.accesspoint.AccessPointSpec;
 import io.transflux.connectors.accesspoint.Flavor;
 import io.transflux.connectors.accesspoint.LocalAccessPoint;
+import io.transflux.connectors.callback.CallbackJob;
+import io.transflux.connectors.callback.CallbackJournal;
 import io.transflux.connectors.callback.HttpKeyResolver;
 import io.transflux.connectors.s3.S3MockServer;
 import org.junit.jupiter.api.AfterAll;
@@ -37,7 +41,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * {@code transflux callback-server} in a child JVM: a signed callback (our key, served locally) for an uploaded
- * JPEG in S3Mock makes it save a 100-pixel-wide thumbnail; a tampered one gets 403 and no thumbnail.
+ * JPEG in S3Mock makes it save a 100-pixel-wide thumbnail; a tampered one gets 403 and no thumbnail; after a crash,
+ * a redelivered job whose thumbnail was saved is not run again.
  */
 class CallbackServerCommandTest {
 
@@ -208,5 +213,64 @@ class CallbackServerCommandTest {
                 }
             }
         }
+    }
+
+    @Test
+    void aRedeliveredJobWhoseResultIsAlreadySavedIsNotRunAgainAndOneWithoutItIsRun() throws Exception {
+        client.putObject(b -> b.bucket("uploads").key("in/dog.jpg").contentType("image/jpeg"),
+                RequestBody.fromBytes(ProcessCommandTest.jpeg(300, 300)));
+        CallbackJob saved = job("in/cat.jpg", "\"red-1\"");
+        CallbackJob lost = job("in/dog.jpg", "\"red-2\"");
+        // what a crash after the cat's upload completed and before either done record leaves behind
+        client.putObject(b -> b.bucket("uploads").key("redelivered/in/cat.jpg").contentType("image/jpeg")
+                        .metadata(Map.of(CallbackServerCommand.META_CALLBACK_KEY, saved.idempotencyKey())),
+                RequestBody.fromString("saved before the crash"));
+        Path journalDir = dir.resolve("journal");
+        try (CallbackJournal journal = CallbackJournal.open(journalDir)) {
+            for (CallbackJob j : List.of(saved, lost)) {
+                assertThat(journal.accept(j)).isTrue();
+                assertThat(journal.started(j)).isFalse();
+            }
+        }
+        int port = freePort();
+        Path log = dir.resolve("stderr-redelivery.log");
+        ProcessBuilder pb = new ProcessBuilder(ChildJvm.command(
+                "callback-server", "--port", Integer.toString(port), "--journal", journalDir.toString(),
+                "--allow-key-host", "127.0.0.1:" + keyServer.port(), "--process", "image/resize,w_100",
+                "--target-prefix", "redelivered/", "--endpoint", s3mock.endpoint()))
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("AWS_ACCESS_KEY_ID", S3MockServer.ACCESS_KEY);
+        pb.environment().put("AWS_SECRET_ACCESS_KEY", S3MockServer.SECRET_KEY);
+        pb.environment().put("AWS_REGION", "us-east-1");
+        Process p = pb.start();
+        try {
+            long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!(Files.readString(log).contains("already saved uploads/redelivered/in/cat.jpg")
+                    && Files.readString(log).contains("\"object\":\"redelivered/in/dog.jpg\""))) {
+                assertThat(p.isAlive()).as(Files.readString(log)).isTrue();
+                assertThat(System.nanoTime()).as(Files.readString(log)).isLessThan(end);
+                Thread.sleep(100);
+            }
+            assertThat(Files.readString(log)).contains(
+                    "replaying 2 unfinished jobs from the journal, 2 of them redeliveries");
+        } finally {
+            p.destroy();
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+        assertThat(client.getObjectAsBytes(b -> b.bucket("uploads").key("redelivered/in/cat.jpg")).asUtf8String())
+                .as("the result saved before the crash is not written again").isEqualTo("saved before the crash");
+        byte[] dog = client.getObjectAsBytes(b -> b.bucket("uploads").key("redelivered/in/dog.jpg")).asByteArray();
+        assertThat(ImageIO.read(new ByteArrayInputStream(dog)).getWidth()).isEqualTo(100);
+        assertThat(client.headObject(b -> b.bucket("uploads").key("redelivered/in/dog.jpg")).metadata())
+                .containsEntry(CallbackServerCommand.META_CALLBACK_KEY, lost.idempotencyKey());
+        try (CallbackJournal journal = CallbackJournal.open(journalDir)) {
+            assertThat(journal.pending()).as("both jobs done").isEmpty();
+        }
+    }
+
+    static CallbackJob job(String object, String etag) {
+        return new CallbackJob("uploads", object, etag, Map.of("bucket", "uploads", "object", object, "etag", etag));
     }
 }

@@ -3,6 +3,9 @@ package io.transflux.connectors.callback;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -18,6 +21,12 @@ import org.jspecify.annotations.Nullable;
  */
 public record CallbackJob(String bucket, String object, String etag, Map<String, String> fields) {
 
+    /**
+     * The request header field of draft-ietf-httpapi-idempotency-key-header-07 that carries
+     * {@link #idempotencyKeyField()} with every delivery.
+     */
+    public static final String IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public CallbackJob {
@@ -30,6 +39,24 @@ public record CallbackJob(String bucket, String object, String etag, Map<String,
     /** The idempotency key. */
     public String key() {
         return bucket + "\n" + object + "\n" + etag;
+    }
+
+    /**
+     * The idempotency key as a token safe in any header or object key: the lowercase hex SHA-256 of {@link #key()}.
+     * The same job gives the same token in every process and after every restart.
+     */
+    public String idempotencyKey() {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(key().getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JDK", e);
+        }
+    }
+
+    /** The {@value #IDEMPOTENCY_KEY_HEADER} field value: {@link #idempotencyKey()} as a structured-field String. */
+    public String idempotencyKeyField() {
+        return "\"" + idempotencyKey() + "\"";
     }
 
     /** Parses a callback body by its content type; fails with {@link IllegalArgumentException} naming the field. */

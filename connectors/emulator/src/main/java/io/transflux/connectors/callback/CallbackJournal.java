@@ -20,9 +20,10 @@ import java.util.zip.CRC32C;
 
 /**
  * An append-only journal of accepted callback jobs in {@code <dir>/}{@value #FILE_NAME}: {@code A} records
- * (key, fields) are forced to disk before the callback is answered, {@code D} records once the job is done.
- * Opening it reads which jobs are pending (accepted, not done) so that they can be replayed, and which keys
- * were seen, for idempotency. Thread-safe.
+ * (key, fields) are forced to disk before the callback is answered, an {@code S} record before the job's first
+ * delivery starts, {@code D} records once the job is done. Opening it reads which jobs are pending (accepted, not
+ * done) so that they can be replayed, which of those were started (their effect may already have happened, so a
+ * replay is a redelivery), and which keys were seen, for idempotency. Thread-safe.
  *
  * <p>A record is one line, {@code <payload> #<crc32c of payload, 8 hex digits>\n}; the payload is Base64url
  * fields separated by spaces, so it never holds a newline or {@code #}. A crash mid-append leaves a torn
@@ -37,6 +38,7 @@ public final class CallbackJournal implements AutoCloseable {
     private final FileChannel channel;
     private final Set<String> seen = new HashSet<>();
     private final Map<String, CallbackJob> pending = new LinkedHashMap<>();
+    private final Set<String> started = new HashSet<>();
 
     private CallbackJournal(FileChannel channel) {
         this.channel = channel;
@@ -130,6 +132,13 @@ public final class CallbackJournal implements AutoCloseable {
                 String key = decode(p[1]);
                 seen.add(key);
                 pending.remove(key);
+                started.remove(key);
+                return true;
+            } else if (p.length == 2 && p[0].equals("S")) {
+                String key = decode(p[1]);
+                if (pending.containsKey(key)) {
+                    started.add(key);
+                }
                 return true;
             }
             return false;
@@ -155,9 +164,30 @@ public final class CallbackJournal implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Records durably that a delivery of {@code job} is about to start, unless one was recorded before: from now on
+     * a replay of the job may repeat an effect and is a redelivery.
+     *
+     * @return true when an earlier delivery was started (this one is a redelivery)
+     */
+    public synchronized boolean started(CallbackJob job) {
+        if (!pending.containsKey(job.key()) || started.contains(job.key())) {
+            return started.contains(job.key());
+        }
+        append("S " + encode(job.key()));
+        started.add(job.key());
+        return false;
+    }
+
+    /** Whether a delivery of the pending {@code job} was started before (by this process or one that crashed). */
+    public synchronized boolean wasStarted(CallbackJob job) {
+        return started.contains(job.key());
+    }
+
     /** Marks {@code job} done. */
     public synchronized void done(CallbackJob job) {
         if (pending.remove(job.key()) != null) {
+            started.remove(job.key());
             append("D " + encode(job.key()));
         }
     }

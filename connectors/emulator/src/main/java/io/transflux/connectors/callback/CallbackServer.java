@@ -22,6 +22,14 @@ import reactor.netty.http.server.HttpServerResponse;
  * whose (bucket, object, ETag) was seen before is answered the same way and not run again. At start the
  * journal's pending jobs are run again. Answers are well inside OSS's 5 s budget as long as the key fetch is
  * (2 s timeout, then cached).
+ *
+ * <p><b>Delivery guarantee.</b> Before a job's handler first runs, a started record is forced to the journal; the
+ * done record follows the handler's success. A crash between the two (the effect happened, the done record did not)
+ * cannot be told apart from a crash before the effect, so the job is run again at the next start: a
+ * <em>redelivery</em>, counted by {@link #redeliveries()}. Jobs are delivered at least once; a job's effect happens
+ * exactly once when the handler's effect is idempotent under {@link CallbackJob#idempotencyKey()}, e.g. a delivery
+ * to an HTTP target that honours the {@value CallbackJob#IDEMPOTENCY_KEY_HEADER} header. (The same bytes written
+ * again to a key fixed by the job leave the same object, but the store sees a second write.)
  */
 public final class CallbackServer implements AutoCloseable {
 
@@ -32,6 +40,7 @@ public final class CallbackServer implements AutoCloseable {
     private final CallbackHandler handler;
     private final DisposableServer server;
     private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong redeliveries = new AtomicLong();
 
     private CallbackServer(String host, int port, CallbackVerifier verifier, CallbackJournal journal,
             CallbackHandler handler) {
@@ -54,6 +63,14 @@ public final class CallbackServer implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /**
+     * Jobs run again since start although a delivery of theirs had started before a crash: their effect may have
+     * happened once already, and only the handler's idempotency keeps it from happening twice.
+     */
+    public long redeliveries() {
+        return redeliveries.get();
     }
 
     /** Jobs whose handler failed since start; they stay pending in the journal. */
@@ -107,7 +124,13 @@ public final class CallbackServer implements AutoCloseable {
     }
 
     private void run(CallbackJob job) {
-        Mono.defer(() -> handler.handle(job))
+        Mono.fromCallable(() -> journal.started(job)).subscribeOn(Schedulers.boundedElastic())
+                .flatMap(again -> {
+                    if (again) {
+                        redeliveries.incrementAndGet();
+                    }
+                    return handler.handle(job, again);
+                })
                 .then(Mono.fromRunnable(() -> journal.done(job)).subscribeOn(Schedulers.boundedElastic()))
                 .subscribe(v -> { }, e -> failures.incrementAndGet());
     }

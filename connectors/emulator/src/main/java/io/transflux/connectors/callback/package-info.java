@@ -7,7 +7,9 @@
  * {@code MD5withRSA} over the URL-decoded path, the query, a newline and the body.
  * {@link io.transflux.connectors.callback.CallbackServer} answers verified callbacks with JSON inside the 5 s
  * budget, journals accepted jobs to disk before answering, runs each (bucket, object, ETag) once and replays
- * unfinished jobs at start-up.
+ * unfinished jobs at start-up: delivery is at-least-once across crashes, and a job's effect is exactly-once when the
+ * handler makes it idempotent under {@link io.transflux.connectors.callback.CallbackJob#idempotencyKey()} (sent as
+ * the {@code Idempotency-Key} header field to HTTP targets; docs/process.md, delivery guarantee).
  */
 @NullMarked
 package io.transflux.connectors.callback;

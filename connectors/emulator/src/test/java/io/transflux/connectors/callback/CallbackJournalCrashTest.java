@@ -114,4 +114,37 @@ class CallbackJournalCrashTest {
             assertThat(j.pending()).extracting(CallbackJob::object).containsExactly("in/obj-2.jpg", "in/obj-3.jpg");
         }
     }
+
+    @Test
+    void aCrashAtEveryByteOfAStartedRecordLeavesTheJobPendingAndNotYetStarted() throws Exception {
+        Path full = tmp.resolve("started-full");
+        try (CallbackJournal j = CallbackJournal.open(full)) {
+            j.accept(job(1));
+            j.accept(job(2));
+            assertThat(j.started(job(2))).as("first start").isFalse();
+            assertThat(j.started(job(2))).as("second start in one life").isTrue();
+        }
+        byte[] all = Files.readAllBytes(full.resolve(CallbackJournal.FILE_NAME));
+        int start = lastRecordStart(all);
+        assertThat(all[start]).isEqualTo((byte) 'S');
+        for (int cut = start; cut <= all.length; cut++) {
+            Path dir = tmp.resolve("started-cut-" + cut);
+            Files.createDirectories(dir);
+            Files.write(dir.resolve(CallbackJournal.FILE_NAME), Arrays.copyOf(all, cut));
+            boolean whole = cut == all.length;
+            try (CallbackJournal j = CallbackJournal.open(dir)) {
+                assertThat(j.pending()).extracting(CallbackJob::object).containsExactly("in/obj-1.jpg", "in/obj-2.jpg");
+                assertThat(j.wasStarted(job(1))).isFalse();
+                assertThat(j.wasStarted(job(2))).as("cut at %d of %d", cut, all.length).isEqualTo(whole);
+                // a torn started record means the delivery had not begun: this one is not a redelivery
+                assertThat(j.started(job(2))).isEqualTo(whole);
+                j.done(job(2));
+            }
+            try (CallbackJournal j = CallbackJournal.open(dir)) {
+                assertThat(j.pending()).extracting(CallbackJob::object).containsExactly("in/obj-1.jpg");
+                assertThat(j.accept(job(2))).as("done job 2 is still known").isFalse();
+                assertThat(j.started(job(2))).as("a done job is not started again").isFalse();
+            }
+        }
+    }
 }

@@ -19,51 +19,48 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import reactor.core.publisher.Mono;
-import reactor.netty.DisposableServer;
-import reactor.netty.http.server.HttpServer;
 
 /**
  * Load-and-fault suite (issue #13): the callback server runs in a child JVM with its journal and is killed with
- * SIGKILL ({@link Process#destroyForcibly()}) four times, at seeded random moments while 50 signed callbacks
- * arrive four at a time, and restarted on the same journal. Callbacks that got no 200 are sent again, as OSS retries them. Every
- * job answered 200 must reach the real target server; none may be lost, none invented, and a job runs twice only
- * when a kill fell between its delivery and its {@code done} record: the journal gives at-least-once, not
- * exactly-once; the job's idempotency key (bucket, object, ETag) lets the target collapse such a repeat, which is how
- * the thumbnail PUT to a fixed key behaves. Kills land between batches of four, so in flight are the batch's
- * requests and any jobs replayed at start-up.
+ * SIGKILL ({@link Process#destroyForcibly()}) four times while 50 signed callbacks arrive four at a time, and
+ * restarted on the same journal. Callbacks that got no 200 are sent again, as OSS retries them. Three kills fall at
+ * seeded random moments; one falls exactly between a job's effect and its {@code done} record (the target holds its
+ * answer after the effect until the child is dead). Each job's effect is its delivery to an {@link IdempotentTarget}
+ * that honours the {@code Idempotency-Key} header as the IETF draft describes; the child sends the job's key with
+ * every delivery. Every job answered 200 must have its effect exactly once at the target, none lost, none invented;
+ * the redeliveries a crash forced are counted by the journal and reported, and the target must have answered them
+ * from its stored results.
  */
 @Tag("load")
 class CallbackServerKillTest {
 
     static final int JOBS = 50;
     static final long SEED = 1309L;
+    static final int KILLED_LIVES = 4;
+    /** The life whose kill lands between an effect and its done record. */
+    static final int KILL_AFTER_EFFECT_LIFE = 1;
 
     @TempDir
     Path journal;
 
     @Test
-    void killedWithSigkillAtRandomPointsEveryJobAnswered200IsDeliveredAndNoneIsLost() throws Exception {
-        Map<String, AtomicInteger> delivered = new ConcurrentHashMap<>();
+    void killedWithSigkillAtRandomPointsAndAfterAnEffectEveryJobAnswered200HasItsEffectExactlyOnce() throws Exception {
         Random rnd = new Random(SEED);
-        DisposableServer target = HttpServer.create().host("127.0.0.1").port(0)
-                .handle((req, res) -> req.receive().aggregate().asString(StandardCharsets.UTF_8)
-                        // a little work per job, so kills also land while jobs run
-                        .delayElement(Duration.ofMillis(20))
-                        .flatMap(key -> {
-                            delivered.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
-                            return res.status(200).header("Content-Length", "0").send();
-                        }))
-                .bindNow(Duration.ofSeconds(10));
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         Set<String> answered200 = ConcurrentHashMap.newKeySet();
         int kills = 0;
-        try (CallbackKeys keys = new CallbackKeys()) {
+        long redeliveriesReported = 0;
+        boolean killedAfterEffect = false;
+        Map<String, Integer> effects;
+        Map<String, Integer> deliveries;
+        int replays;
+        int conflicts;
+        try (IdempotentTarget target = new IdempotentTarget(); CallbackKeys keys = new CallbackKeys()) {
+            String targetUrl = "http://127.0.0.1:" + target.port() + "/deliver";
             List<Integer> toSend = new ArrayList<>();
             for (int i = 0; i < JOBS; i++) {
                 toSend.add(i);
@@ -72,12 +69,17 @@ class CallbackServerKillTest {
             for (int life = 0; !settled; life++) {
                 assertThat(life).as("server lives needed").isLessThan(40);
                 long lifeStart = System.nanoTime();
-                Process p = start(keys, "http://127.0.0.1:" + target.port() + "/deliver");
-                int port = port(p);
+                boolean killThisLife = life < KILLED_LIVES;
+                boolean killAfterEffect = life == KILL_AFTER_EFFECT_LIFE;
+                // armed before the child starts: the first effect may be a job it replays at start-up
+                CompletableFuture<String> firstEffect = killAfterEffect ? target.holdAnswers() : null;
+                Process p = start(keys, targetUrl);
+                long[] banner = banner(p);
+                int port = (int) banner[0];
+                redeliveriesReported += banner[2];
                 long startedMs = (System.nanoTime() - lifeStart) / 1_000_000;
-                // the first four lives end in a kill after a random delay, or right after their last answer
+                // the other killed lives end in a kill after a random delay, or right after their last answer
                 // (each child JVM start costs seconds on a loaded machine)
-                boolean killThisLife = life < 4;
                 long killAfterMs = 50 + rnd.nextInt(600);
                 long born = System.nanoTime();
                 List<Integer> unanswered = new ArrayList<>();
@@ -88,9 +90,17 @@ class CallbackServerKillTest {
                         for (int job : batch) {
                             fs.add(post(http, keys, port, job));
                         }
-                        if (killThisLife && p.isAlive()
+                        if (killAfterEffect && p.isAlive()) {
+                            // the target did the work and holds its answer: the child cannot have written done
+                            firstEffect.get(60, TimeUnit.SECONDS);
+                            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                            target.release();
+                            kills++;
+                            killedAfterEffect = true;
+                        } else if (killThisLife && !killAfterEffect && p.isAlive()
                                 && System.nanoTime() - born > TimeUnit.MILLISECONDS.toNanos(killAfterMs)) {
-                            p.destroyForcibly();
+                            // waited for, so that the child is not counted as killed twice
+                            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                             kills++;
                         }
                         for (int k = 0; k < batch.size(); k++) {
@@ -105,57 +115,64 @@ class CallbackServerKillTest {
                     }
                     if (killThisLife && p.isAlive()) {
                         // jobs may still be running in the background: kill now, mid-run
-                        p.destroyForcibly();
+                        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                         kills++;
                     }
                     if (!killThisLife) {
                         // a life left alone: replayed and new jobs drain
-                        awaitDelivered(delivered, answered200);
-                        settled = unanswered.isEmpty() && delivered.keySet().containsAll(answered200);
+                        awaitEffects(target, answered200);
+                        settled = unanswered.isEmpty() && target.effects().keySet().containsAll(answered200);
                     }
                 } finally {
+                    target.release();
                     p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 }
-                System.out.println("callback kill test: life " + life + " started in " + startedMs + " ms, lasted "
+                System.out.println("callback kill test: life " + life + " started in " + startedMs + " ms, replayed "
+                        + banner[1] + " (" + banner[2] + " redeliveries), lasted "
                         + (System.nanoTime() - lifeStart) / 1_000_000 + " ms, sent " + toSend.size() + ", unanswered "
-                        + unanswered.size() + ", delivered so far " + delivered.size());
+                        + unanswered.size() + ", effects so far " + target.effects().size());
                 toSend = unanswered;
             }
             // one more restart on the same journal: nothing pending remains, so nothing runs again
-            Map<String, Integer> before = snapshot(delivered);
-            Process last = start(keys, "http://127.0.0.1:" + target.port() + "/deliver");
+            Map<String, Integer> before = target.deliveries();
+            Process last = start(keys, targetUrl);
             try {
-                port(last);
+                long[] banner = banner(last);
+                assertThat(banner[1]).as("jobs pending after every job was done").isZero();
                 Thread.sleep(500);
-                assertThat(snapshot(delivered)).as("a clean restart replays nothing").isEqualTo(before);
+                assertThat(target.deliveries()).as("a clean restart replays nothing").isEqualTo(before);
             } finally {
                 last.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
-        } finally {
-            target.disposeNow(Duration.ofSeconds(10));
+            effects = target.effects();
+            deliveries = target.deliveries();
+            replays = target.replays();
+            conflicts = target.conflicts();
         }
 
+        long redelivered = deliveries.values().stream().filter(n -> n > 1).count();
+        System.out.println("callback kill test: " + kills + " kills, " + JOBS + " jobs, " + redeliveriesReported
+                + " redeliveries reported by the journal, " + redelivered + " jobs delivered more than once "
+                + deliveries.values().stream().filter(n -> n > 1).toList() + ", " + replays
+                + " answered from the target's stored results, " + conflicts + " answered 409 (still in progress)");
         assertThat(answered200).as("every job was eventually answered 200").hasSize(JOBS);
-        assertThat(delivered.keySet()).as("delivered jobs: each answered one, nothing invented")
+        assertThat(effects.keySet()).as("jobs with an effect: each answered one, nothing invented")
                 .containsExactlyInAnyOrderElementsOf(answered200);
-        long repeats = delivered.values().stream().mapToInt(AtomicInteger::get).filter(n -> n > 1).count();
-        System.out.println("callback kill test: " + kills + " kills, " + JOBS + " jobs, " + repeats
-                + " delivered twice or more " + snapshot(delivered).values().stream().filter(n -> n > 1).toList());
-        assertThat(kills).as("kills").isPositive();
+        assertThat(effects).as("effects per job").allSatisfy((job, n) -> assertThat(n).as(job).isEqualTo(1));
+        assertThat(kills).as("kills").isEqualTo(KILLED_LIVES);
+        assertThat(killedAfterEffect).as("a kill fell between an effect and its done record").isTrue();
+        // that kill forces at least one redelivery, which the journal knows of and the target collapses
+        assertThat(redeliveriesReported).as("redeliveries reported by the journal").isPositive();
+        assertThat(replays).as("redeliveries answered from the target's stored results")
+                .isPositive().isLessThanOrEqualTo((int) redeliveriesReported);
         // a repeat needs a kill between a delivery and its done record (a job replayed at start-up can be caught by
-        // the next kill too): no job runs more often than once plus once per kill
+        // the next kill too): no job is delivered more often than once plus once per kill
         int k = kills;
-        assertThat(delivered.values()).allSatisfy(n -> assertThat(n.get()).isBetween(1, 1 + k));
+        assertThat(deliveries.values()).allSatisfy(n -> assertThat(n).isBetween(1, 1 + k));
     }
 
     static String key(int job) {
         return "photos\nin/obj-" + job + ".jpg\n\"etag-" + job + "\"";
-    }
-
-    static Map<String, Integer> snapshot(Map<String, AtomicInteger> m) {
-        Map<String, Integer> s = new java.util.TreeMap<>();
-        m.forEach((k, v) -> s.put(k, v.get()));
-        return s;
     }
 
     Process start(CallbackKeys keys, String targetUrl) throws Exception {
@@ -165,11 +182,13 @@ class CallbackServerKillTest {
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
     }
 
-    static int port(Process p) throws Exception {
+    /** The child's first line: port, jobs it replays, and how many of those are redeliveries. */
+    static long[] banner(Process p) throws Exception {
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String line = out.readLine();
-        assertThat(line).as("callback child's first line").isNotNull().startsWith("PORT ");
-        return Integer.parseInt(line.substring(5).trim());
+        assertThat(line).as("callback child's first line").isNotNull().matches("PORT \\d+ PENDING \\d+ REDELIVERIES \\d+");
+        String[] w = line.split(" ");
+        return new long[] {Long.parseLong(w[1]), Long.parseLong(w[3]), Long.parseLong(w[5])};
     }
 
     static CompletableFuture<HttpResponse<String>> post(HttpClient http, CallbackKeys keys, int port, int job)
@@ -186,9 +205,9 @@ class CallbackServerKillTest {
         return http.sendAsync(r, HttpResponse.BodyHandlers.ofString());
     }
 
-    static void awaitDelivered(Map<String, AtomicInteger> delivered, Set<String> answered) throws InterruptedException {
+    static void awaitEffects(IdempotentTarget target, Set<String> answered) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!delivered.keySet().containsAll(answered) && System.nanoTime() < end) {
+        while (!target.effects().keySet().containsAll(answered) && System.nanoTime() < end) {
             Thread.sleep(50);
         }
     }

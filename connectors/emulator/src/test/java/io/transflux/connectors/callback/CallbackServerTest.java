@@ -169,4 +169,42 @@ class CallbackServerTest {
             assertThat(journal.pending()).hasSize(1);
         }
     }
+
+    @Test
+    void aJobStartedBeforeACrashIsRedeliveredOnceWithTheSameIdempotencyKeyAndCounted() throws Exception {
+        List<String> firstKeys = new CopyOnWriteArrayList<>();
+        // First life: the delivery starts (its effect may happen) and never reports back: the process "crashes".
+        try (CallbackJournal journal = CallbackJournal.open(dir);
+             CallbackServer s = server(journal, job -> Mono.fromRunnable(() -> firstKeys.add(job.idempotencyKeyField()))
+                     .then(Mono.never()))) {
+            assertThat(post(s, "/cb", BODY, "/cb\n" + BODY).statusCode()).isEqualTo(200);
+            await(() -> !firstKeys.isEmpty());
+            assertThat(s.redeliveries()).isZero();
+        }
+        assertThat(Files.readString(dir.resolve(CallbackJournal.FILE_NAME), StandardCharsets.UTF_8)).contains("\nS ");
+
+        // Second life: the job runs again, known as a redelivery, under the same key.
+        List<String> secondKeys = new CopyOnWriteArrayList<>();
+        try (CallbackJournal journal = CallbackJournal.open(dir)) {
+            assertThat(journal.pending()).singleElement().satisfies(j -> assertThat(journal.wasStarted(j)).isTrue());
+            try (CallbackServer s = server(journal, job -> Mono.fromRunnable(() -> secondKeys.add(job.idempotencyKeyField())))) {
+                await(() -> journal.pending().isEmpty());
+                assertThat(s.redeliveries()).isEqualTo(1);
+            }
+        }
+        assertThat(secondKeys).containsExactlyElementsOf(firstKeys)
+                .containsExactly("\"54937fdbda6c000e6b9208ee931ec47519f640ad90619161aee8853444c33dcf\"");
+    }
+
+    @Test
+    void theIdempotencyKeyIsTheSha256OfBucketObjectAndEtagAsAStructuredFieldString() {
+        CallbackJob job = CallbackJob.parse("application/x-www-form-urlencoded", BODY.getBytes(StandardCharsets.UTF_8));
+        CallbackJob other = CallbackJob.parse(null, BODY.replace("D41D8CD9", "D41D8CDA").getBytes(StandardCharsets.UTF_8));
+
+        // printf 'photos\nin/cat.jpg\nD41D8CD9' | sha256sum
+        assertThat(job.idempotencyKey()).isEqualTo("54937fdbda6c000e6b9208ee931ec47519f640ad90619161aee8853444c33dcf");
+        assertThat(job.idempotencyKeyField()).isEqualTo("\"" + job.idempotencyKey() + "\"");
+        assertThat(IdempotentTarget.parseSfString(job.idempotencyKeyField())).isEqualTo(job.idempotencyKey());
+        assertThat(other.idempotencyKey()).as("another ETag is another job").isNotEqualTo(job.idempotencyKey());
+    }
 }
