@@ -318,9 +318,9 @@ public final class LocalAccessPoint implements AutoCloseable {
                 log.pipeline = t.spec().pipeline();
                 m = process.save(req, res, log, t.spec(), t.bucket(), t.key());
             } else if (MultipartFront.handles(r)) {
-                m = multipart.serve(req, res, r, log, caller.ossTarget(r));
+                m = multipart.serve(req, res, r, log, caller.writeTarget(r));
             } else if (r.method().equals("PUT")) {
-                m = uploads.put(req, res, r, log, caller.ossTarget(r));
+                m = uploads.put(req, res, r, log, caller.writeTarget(r));
             } else if (r.method().equals("GET") && r.path().equals(CallbackSender.KEY_PATH)) {
                 byte[] pem = callbacks.pem();
                 log.status = 200;
