@@ -274,10 +274,14 @@ public final class LocalAccessPoint implements AutoCloseable {
         return best != null ? best : defaultAccessPoint;
     }
 
-    /** The actions {@code spec}'s function handles; OSS Object FC transforms GetObject only. */
+    /**
+     * The actions {@code spec}'s function handles; OSS Object FC transforms GetObject only, unless the access point
+     * lists none (a plain bucket).
+     */
     java.util.Set<Action> actionsFor(AccessPointSpec spec) {
         if (spec.flavor() == Flavor.OSS) {
-            return AccessPointSpec.EXTERNAL_FUNCTION_ACTIONS;
+            return spec.actions() != null && spec.actions().isEmpty() ? spec.actions()
+                    : AccessPointSpec.EXTERNAL_FUNCTION_ACTIONS;
         }
         if (spec.actions() != null) {
             return spec.actions();

@@ -86,6 +86,9 @@ final class MultipartFront {
         Map<String, String> meta = ContentDigest.userMetadata(r, flavor);
         String type = UploadFront.contentType(r, flavor);
         UploadFront.newFile(() -> {
+            if (!ap.store.inside(dir)) {
+                throw new PlatformError(500, "InternalError", "The upload could not be created.");
+            }
             Files.createDirectories(dir);
             if (!ap.store.inside(dir)) {
                 throw new PlatformError(500, "InternalError", "The upload could not be created.");

@@ -61,6 +61,10 @@ final class ObjectRecords {
     void write(String bucket, String key, BasicFileAttributes a, String etag, @Nullable String contentType,
             Map<String, String> metadata) throws IOException {
         Path f = file(bucket, key);
+        // Checked before creating folders too: a link planted in place of the folder must not make us create any.
+        if (!store.inside(f)) {
+            throw new PlatformError(500, "InternalError", "The object's metadata could not be stored.");
+        }
         Files.createDirectories(f.getParent());
         if (!store.inside(f)) {
             throw new PlatformError(500, "InternalError", "The object's metadata could not be stored.");
