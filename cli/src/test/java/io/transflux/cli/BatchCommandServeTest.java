@@ -202,4 +202,21 @@ class BatchCommandServeTest {
                     .isEqualTo(plainOf.get(key(i)));
         }
     }
+
+    /** {@code serve --batch-manifest}: a serve child JVM runs the job through the handler, writes the report, exits. */
+    @Test
+    void serveRunsABatchOperationsJobFromAManifestAndExits() throws Exception {
+        Path m = manifest("serve-job.csv", 12);
+        Path rep = dir.resolve("serve-job-report.csv");
+        ProcessCommandTest.Result r = BatchCommandTest.batch("serve", "--root", root.toString(), "--port", "0",
+                "--actions", "", "--quiet", "--access-key-id", S3MockServer.ACCESS_KEY, "--secret-access-key",
+                S3MockServer.SECRET_KEY, "--batch-manifest", m.toString(), "--batch-argument", "pipeline=decompress/auto",
+                "--batch-argument", "targetBucket=data", "--batch-argument", "targetPrefix=served/",
+                "--batch-report", rep.toString(), "--batch-concurrency", "4");
+        assertThat(r.exit()).as("stdout: %s stderr: %s", r.stdout(), r.stderr()).isZero();
+        assertThat(r.stdout()).contains("batch: 12 tasks, 12 succeeded, 0 failed");
+        assertThat(report(rep)).hasSize(12).allSatisfy((k, row) -> assertThat(row.message()).startsWith("Succeeded: wrote"));
+        assertThat(client.getObjectAsBytes(b -> b.bucket("data").key("served/" + key(3))).asUtf8String())
+                .isEqualTo(plainOf.get(key(3)));
+    }
 }
