@@ -12,6 +12,8 @@ import java.util.concurrent.Callable;
 
 import io.transflux.connectors.HttpSourceOpener;
 import io.transflux.connectors.batch.BatchJob;
+import io.transflux.connectors.batch.BatchReport;
+import io.transflux.connectors.batch.ManifestLine;
 import io.transflux.connectors.batch.TaskResult;
 import io.transflux.connectors.http.HostGuard;
 import io.transflux.connectors.http.HttpSourceClient;

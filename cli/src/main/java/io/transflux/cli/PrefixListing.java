@@ -15,6 +15,7 @@ import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilderFactory;
 
 import io.transflux.connectors.SourceOpener;
+import io.transflux.connectors.batch.ManifestLine;
 import io.transflux.connectors.upload.StoreEndpoint;
 import io.transflux.pipeline.SourceException;
 import io.transflux.pipeline.ErrorCode;

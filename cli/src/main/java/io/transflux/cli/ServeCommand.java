@@ -26,6 +26,7 @@ import io.transflux.connectors.accesspoint.FunctionUrlServer;
 import io.transflux.connectors.accesspoint.LocalAccessPoint;
 import io.transflux.connectors.s3.AwsCredentials;
 import io.transflux.connectors.url.UrlFunctionSpec;
+import io.transflux.connectors.accesspoint.LocalBatchOperations;
 import io.transflux.pipeline.Limits;
 import io.transflux.pipeline.PipelineException;
 import io.transflux.pipeline.StageRegistry;
@@ -161,6 +162,24 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No access log.")
     boolean quiet;
 
+    @Option(names = "--batch-manifest", paramLabel = "CSV", description = "Run an S3 Batch Operations job over this "
+            + "manifest (bucket,key[,versionId], keys URL-encoded) by invoking the function once per task (use --handler "
+            + "io.transflux.connectors.s3.S3BatchOperationsHandler::handleRequest with --function-runtime java, or the "
+            + "handler in-process), write --batch-report, then exit: 0 when every task succeeded, else 1.")
+    @Nullable Path batchManifest;
+
+    @Option(names = "--batch-argument", paramLabel = "NAME=VALUE",
+            description = "The job's userArguments, repeatable: pipeline, targetBucket, targetPrefix.")
+    Map<String, String> batchArguments = new java.util.LinkedHashMap<>();
+
+    @Option(names = "--batch-report", defaultValue = "batch-report.csv", paramLabel = "FILE",
+            description = "Where the Batch Operations completion report goes (default: ${DEFAULT-VALUE}).")
+    Path batchReport;
+
+    @Option(names = "--batch-concurrency", defaultValue = "8", paramLabel = "N",
+            description = "Tasks invoked at once (default: ${DEFAULT-VALUE}).")
+    int batchConcurrency;
+
     @Override
     public Integer call() {
         PrintWriter out = spec().commandLine().getOut();
@@ -245,8 +264,27 @@ final class ServeCommand implements Callable<Integer> {
             err.flush();
             return Transflux.EXIT_FAILURE;
         }
+        if (batchManifest != null) {
+            return runBatch(server, out, err);
+        }
         server.awaitClose();
         return Transflux.EXIT_OK;
+    }
+
+    /** {@code --batch-manifest}: the job through the running access point, then the server closes. */
+    private int runBatch(LocalAccessPoint server, PrintWriter out, PrintWriter err) {
+        try (server) {
+            LocalBatchOperations.Summary s = LocalBatchOperations.run(server, batchManifest, batchArguments,
+                    batchConcurrency, batchReport);
+            out.println("batch: " + s.tasks() + " tasks, " + s.succeeded() + " succeeded, " + s.failed()
+                    + " failed; report " + batchReport);
+            out.flush();
+            return s.failed() == 0 ? Transflux.EXIT_OK : Transflux.EXIT_FAILURE;
+        } catch (IOException | IllegalArgumentException e) {
+            err.println("error: InvalidConfiguration: --batch-manifest/--batch-report: " + e.getMessage());
+            err.flush();
+            return Transflux.EXIT_FAILURE;
+        }
     }
 
     /** The RIC mode's settings, or null when the function runs in-process or behind --function-url. */

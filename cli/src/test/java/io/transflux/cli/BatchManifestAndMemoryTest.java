@@ -2,7 +2,9 @@ package io.transflux.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.transflux.connectors.batch.BatchReport;
 import io.transflux.connectors.batch.BatchTask;
+import io.transflux.connectors.batch.ManifestLine;
 import io.transflux.connectors.upload.MultipartSpec;
 import org.junit.jupiter.api.Test;
 

@@ -14,6 +14,7 @@ import io.transflux.connectors.oss.OssCredentials;
 import io.transflux.connectors.oss.OssSigner;
 import io.transflux.connectors.s3.AwsCredentials;
 import io.transflux.connectors.s3.SigV4Check;
+import io.transflux.connectors.s3.SignedPayload;
 import io.transflux.pipeline.internal.uri.PercentEncoding;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -94,12 +95,27 @@ final class CallerFront {
         return head ? headObject(res, log, c, bucket, key) : getObject(res, r, log, spec, c, bucket, key);
     }
 
-    /** An authenticated write to an object of an OSS-flavour access point. */
-    record Target(String bucket, String key, AccessPointSpec spec) {
+    /**
+     * An authenticated write to an object; {@code payload} is the SigV4 commitment an S3 write's body must be
+     * checked against (null for OSS and for anonymous writes).
+     */
+    record Target(String bucket, String key, AccessPointSpec spec, @Nullable SignedPayload payload) {
     }
 
     /** Authenticates a POST/PUT to {@code /bucket/key}; only OSS-flavour access points take them (else 405). */
     Target ossTarget(Request r) {
+        Target t = writeTarget(r);
+        if (t.spec().flavor() != Flavor.OSS) {
+            throw new PlatformError(405, "MethodNotAllowed", "Only OSS-flavour access points accept this request.");
+        }
+        return t;
+    }
+
+    /**
+     * Authenticates a write (PutObject, multipart) to {@code /bucket/key}: OSS signature V1 on OSS-flavour access
+     * points, SigV4 (header or presigned query) on S3-flavour ones. 405 without a key, 404 for a missing bucket.
+     */
+    Target writeTarget(Request r) {
         String rest = r.path().substring(1);
         int slash = rest.indexOf('/');
         if (slash <= 0 || slash == rest.length() - 1) {
@@ -108,14 +124,16 @@ final class CallerFront {
         String bucket = rest.substring(0, slash);
         String key = rest.substring(slash + 1);
         AccessPointSpec spec = ap.accessPointFor(bucket, key);
-        if (spec.flavor() != Flavor.OSS) {
-            throw new PlatformError(405, "MethodNotAllowed", "Only OSS-flavour access points accept writes.");
+        SignedPayload payload = null;
+        if (spec.flavor() == Flavor.OSS) {
+            authenticateOss(r, bucket, key);
+        } else {
+            payload = verifyS3(r).payload();
         }
-        authenticateOss(r, bucket, key);
         if (ap.store.bucketDir(bucket) == null) {
             throw new PlatformError(404, "NoSuchBucket", "The specified bucket does not exist.");
         }
-        return new Target(bucket, key, spec);
+        return new Target(bucket, key, spec, payload);
     }
 
     private Mono<Void> getObject(HttpServerResponse res, Request r, AccessLog log, AccessPointSpec spec, Events.Caller c,
@@ -269,17 +287,22 @@ final class CallerFront {
 
     /** The signing key id, null for an allowed anonymous request; otherwise 403. */
     private @Nullable String authenticateS3(Request r) {
+        return verifyS3(r).accessKeyId();
+    }
+
+    /** The valid verdict (or ABSENT for an allowed anonymous request); otherwise 403 or 400. */
+    private SigV4Check.Verdict verifyS3(Request r) {
         SigV4Check.Verdict v = SigV4Check.verifyHeader(r.method(), r.rawUri(), r.headers(), this::awsSecret, ap.clock);
         if (v.status() == SigV4Check.Status.ABSENT && r.query().containsKey("X-Amz-Signature")) {
             v = SigV4Check.verifyQuery(r.method(), r.rawUri(), r.headers(), this::awsSecret, ap.clock);
         }
         return switch (v.status()) {
-            case VALID -> v.accessKeyId();
+            case VALID -> v;
             case ABSENT -> {
                 if (!ap.allowAnonymous) {
                     throw new PlatformError(403, "AccessDenied", "Anonymous access is not allowed on this access point.");
                 }
-                yield null;
+                yield v;
             }
             case UNKNOWN_KEY -> throw new PlatformError(403, "InvalidAccessKeyId",
                     "The AWS Access Key Id you provided does not exist in our records.");

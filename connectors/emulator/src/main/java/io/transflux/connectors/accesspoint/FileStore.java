@@ -35,15 +35,32 @@ final class FileStore {
     static final String TEMP_SUFFIX = ".transflux-tmp";
 
     final Path root;
+    private final ObjectRecords records;
 
     FileStore(Path root) {
         this.root = root.toAbsolutePath().normalize();
+        this.records = new ObjectRecords(this);
     }
 
-    /** A stored object's file and attributes. */
-    record Entry(String key, Path file, long size, Instant lastModified) {
+    /**
+     * A stored object's file and attributes. An object written through the access point has the ETag, Content-Type
+     * and user metadata recorded when it was written ({@link ObjectRecord}); a file put into the folder by other
+     * means has an ETag derived from size and modification time, no recorded type and no user metadata.
+     */
+    record Entry(String key, Path file, long size, Instant lastModified, @Nullable ObjectRecord record) {
         String etag() {
-            return "\"" + Long.toHexString(size) + "-" + Long.toHexString(lastModified.toEpochMilli()) + "\"";
+            return record != null ? record.etag()
+                    : "\"" + Long.toHexString(size) + "-" + Long.toHexString(lastModified.toEpochMilli()) + "\"";
+        }
+
+        /** The recorded Content-Type, else one guessed from the key's extension. */
+        String contentType() {
+            return record != null && record.contentType() != null ? record.contentType() : FileStore.contentType(key);
+        }
+
+        /** User metadata by lower-case name without the platform prefix; empty when none was recorded. */
+        Map<String, String> userMetadata() {
+            return record != null ? record.userMetadata() : Map.of();
         }
     }
 
@@ -70,7 +87,22 @@ final class FileStore {
             return null;
         }
         BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
-        return new Entry(key, f, a.size(), a.lastModifiedTime().toInstant());
+        return new Entry(key, f, a.size(), a.lastModifiedTime().toInstant(), records.read(bucket, key, a));
+    }
+
+    /**
+     * Records what was written to {@code bucket}/{@code key}: called after the object's file is in place, so a
+     * failure in between leaves the object with a derived ETag and no metadata, never metadata of another write.
+     */
+    void record(String bucket, String key, String etag, @Nullable String contentType, Map<String, String> userMetadata)
+            throws IOException {
+        Path dir = bucketDir(bucket);
+        Path f = dir == null ? null : dir.resolve(key).normalize();
+        if (f == null || !f.startsWith(dir) || !inside(f)) {
+            throw new PlatformError(400, "InvalidObjectName", "The specified object name is not valid.");
+        }
+        records.write(bucket, key, Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS),
+                etag, contentType, userMetadata);
     }
 
     /**

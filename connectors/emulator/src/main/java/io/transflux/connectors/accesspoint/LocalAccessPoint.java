@@ -278,10 +278,14 @@ public final class LocalAccessPoint implements AutoCloseable {
         return best != null ? best : defaultAccessPoint;
     }
 
-    /** The actions {@code spec}'s function handles; OSS Object FC transforms GetObject only. */
+    /**
+     * The actions {@code spec}'s function handles; OSS Object FC transforms GetObject only, unless the access point
+     * lists none (a plain bucket).
+     */
     java.util.Set<Action> actionsFor(AccessPointSpec spec) {
         if (spec.flavor() == Flavor.OSS) {
-            return AccessPointSpec.EXTERNAL_FUNCTION_ACTIONS;
+            return spec.actions() != null && spec.actions().isEmpty() ? spec.actions()
+                    : AccessPointSpec.EXTERNAL_FUNCTION_ACTIONS;
         }
         if (spec.actions() != null) {
             return spec.actions();
@@ -322,9 +326,9 @@ public final class LocalAccessPoint implements AutoCloseable {
                 log.pipeline = t.spec().pipeline();
                 m = process.save(req, res, log, t.spec(), t.bucket(), t.key());
             } else if (MultipartFront.handles(r)) {
-                m = multipart.serve(req, res, r, log, caller.ossTarget(r));
+                m = multipart.serve(req, res, r, log, caller.writeTarget(r));
             } else if (r.method().equals("PUT")) {
-                m = uploads.put(req, res, r, log, caller.ossTarget(r));
+                m = uploads.put(req, res, r, log, caller.writeTarget(r));
             } else if (r.method().equals("GET") && r.path().equals(CallbackSender.KEY_PATH)) {
                 byte[] pem = callbacks.pem();
                 log.status = 200;

@@ -61,7 +61,8 @@ final class ObjectEndpoint {
 
     /**
      * The untransformed answer from the store to an authenticated request: a listing for an empty key, else the
-     * object (HEAD, one range, If-Match, If-None-Match); also what callers get for actions the function does not
+     * object (HEAD, one range, If-Match, If-None-Match) with the ETag, Content-Type and user metadata a write
+     * recorded; also what callers get for actions the function does not
      * handle.
      */
     Mono<Void> answer(HttpServerResponse res, Request r, AccessLog log, String bucket, String key, Flavor flavor) {
@@ -99,7 +100,9 @@ final class ObjectEndpoint {
             throw new PlatformError(404, "NoSuchKey", "The specified key does not exist.");
         }
         res.header("ETag", e.etag()).header("Last-Modified", FileStore.lastModified(e.lastModified()))
-                .header("Content-Type", FileStore.contentType(key)).header("Accept-Ranges", "bytes");
+                .header("Content-Type", e.contentType()).header("Accept-Ranges", "bytes");
+        String metaPrefix = flavor == Flavor.S3 ? "x-amz-meta-" : "x-oss-meta-";
+        e.userMetadata().forEach((name, value) -> res.header(metaPrefix + name, value));
         int precondition = precondition(r, e);
         if (precondition == 412) {
             throw new PlatformError(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold");

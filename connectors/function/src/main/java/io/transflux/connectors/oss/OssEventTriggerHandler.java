@@ -43,7 +43,8 @@ import reactor.core.publisher.Flux;
  * <p><b>Retries.</b> A {@code TemporaryFailure} makes the invocation fail (an exception), so Function Compute's
  * asynchronous retries run it again; permanent failures are reported in the reply and not retried. Settings:
  * {@code TRANSFLUX_PIPELINE}, the OSS endpoint {@code TRANSFLUX_OSS_ENDPOINT} (default the region's internal
- * endpoint from {@code FC_REGION} or {@code ALIBABA_CLOUD_REGION}); credentials from the FC context, else the
+ * endpoint from {@code FC_REGION} or {@code ALIBABA_CLOUD_REGION}), {@code TRANSFLUX_OSS_PATH_STYLE} and
+ * {@code TRANSFLUX_OSS_SIGNATURE} for a local endpoint; credentials from the FC context, else the
  * {@code ALIBABA_CLOUD_*} variables.
  */
 public final class OssEventTriggerHandler implements StreamRequestHandler {
@@ -51,6 +52,10 @@ public final class OssEventTriggerHandler implements StreamRequestHandler {
     public static final String ENV_TRIGGER_BUCKET = "TRANSFLUX_TRIGGER_BUCKET";
     public static final String ENV_TRIGGER_PREFIX = "TRANSFLUX_TRIGGER_PREFIX";
     public static final String ENV_OSS_ENDPOINT = "TRANSFLUX_OSS_ENDPOINT";
+    /** {@code true}: the bucket goes in the path, not the host name (a local OSS endpoint such as serve). */
+    public static final String ENV_OSS_PATH_STYLE = "TRANSFLUX_OSS_PATH_STYLE";
+    /** {@code v4} (default) or {@code v1}: how writes are signed (serve verifies V1 on writes). */
+    public static final String ENV_OSS_SIGNATURE = "TRANSFLUX_OSS_SIGNATURE";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
@@ -62,6 +67,8 @@ public final class OssEventTriggerHandler implements StreamRequestHandler {
     private final String targetBucket;
     private final String targetPrefix;
     private final HttpSourceOpener opener;
+    private final boolean pathStyle;
+    private final OssSigner signer;
 
     public OssEventTriggerHandler() {
         this(System.getenv());
@@ -80,6 +87,23 @@ public final class OssEventTriggerHandler implements StreamRequestHandler {
         String e = env.get(ENV_OSS_ENDPOINT);
         this.endpoint = e != null ? e : "https://oss-" + region + "-internal.aliyuncs.com";
         this.opener = HttpSourceOpener.fromEnvironment(env);
+        this.pathStyle = Boolean.parseBoolean(env.getOrDefault(ENV_OSS_PATH_STYLE, "false"));
+        String sig = env.getOrDefault(ENV_OSS_SIGNATURE, "v4");
+        try {
+            this.signer = OssSigner.fromId(sig);
+        } catch (IllegalArgumentException bad) {
+            throw new IllegalStateException(ENV_OSS_SIGNATURE + ": actual '" + (sig.length() > 8 ? sig.substring(0, 8)
+                    : sig) + "', expected v1 or v4");
+        }
+    }
+
+    /**
+     * The handler as Function Compute would build it with {@code env} as its environment (tests, serve).
+     *
+     * @throws IllegalStateException when a setting is missing or the target could fire the trigger
+     */
+    public static OssEventTriggerHandler withEnvironment(Map<String, String> env) {
+        return new OssEventTriggerHandler(env);
     }
 
     /**
@@ -130,7 +154,8 @@ public final class OssEventTriggerHandler implements StreamRequestHandler {
     }
 
     BatchJob job(OssCredentials credentials) {
-        return BatchJob.builder().store(OssStore.create(endpoint, region, credentials)).sourceOpener(opener)
+        return BatchJob.builder().store(OssStore.create(endpoint, region, credentials).pathStyle(pathStyle).signer(signer))
+                .sourceOpener(opener)
                 .pipeline(pipeline).target(targetBucket, targetPrefix).build();
     }
 

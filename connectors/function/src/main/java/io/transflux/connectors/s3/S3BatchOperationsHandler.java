@@ -43,6 +43,11 @@ public final class S3BatchOperationsHandler implements RequestStreamHandler {
         this.opener = HttpSourceOpener.fromEnvironment(env);
     }
 
+    /** The handler as Lambda would build it with {@code env} as its environment (serve's local Batch Operations). */
+    public static S3BatchOperationsHandler withEnvironment(Map<String, String> env) {
+        return new S3BatchOperationsHandler(env);
+    }
+
     /** The job for one invocation's settings; fails naming the missing setting. */
     Function<Map<String, String>, BatchJob> jobs() {
         return userArguments -> {

@@ -1,10 +1,9 @@
-package io.transflux.cli;
+package io.transflux.connectors.batch;
 
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
-import io.transflux.connectors.batch.BatchTask;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,10 +16,10 @@ import org.jspecify.annotations.Nullable;
  * @param task       the decoded task, or null when the line is malformed
  * @param problem    why the line is malformed, or null
  */
-record ManifestLine(String bucket, String encodedKey, @Nullable String versionId, @Nullable BatchTask task,
+public record ManifestLine(String bucket, String encodedKey, @Nullable String versionId, @Nullable BatchTask task,
         @Nullable String problem) {
 
-    static ManifestLine parse(String line) {
+    public static ManifestLine parse(String line) {
         String l = line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
         String[] f = l.split(",", -1);
         if (f.length < 2 || f.length > 3) {
@@ -46,7 +45,7 @@ record ManifestLine(String bucket, String encodedKey, @Nullable String versionId
     }
 
     /** A line for an object found by listing: the key encoded as a manifest would hold it. */
-    static ManifestLine listed(String bucket, String key) {
+    public static ManifestLine listed(String bucket, String key) {
         return new ManifestLine(bucket, URLEncoder.encode(key, StandardCharsets.UTF_8), null,
                 new BatchTask(bucket, key, null), null);
     }

@@ -1,4 +1,4 @@
-package io.transflux.cli;
+package io.transflux.connectors.batch;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
-import io.transflux.connectors.batch.TaskResult;
 
 /**
  * The completion report, one CSV row per task as S3 Batch Operations writes it
@@ -19,7 +18,7 @@ import io.transflux.connectors.batch.TaskResult;
  * ResultMessage the task's resultCode and sentence. Rows are written as tasks finish (nothing held), into a
  * temporary file renamed into place by {@link #close()}.
  */
-final class BatchReport implements AutoCloseable {
+public final class BatchReport implements AutoCloseable {
 
     private final Path target;
     private final Path temp;
@@ -31,13 +30,13 @@ final class BatchReport implements AutoCloseable {
         this.out = out;
     }
 
-    static BatchReport open(Path target) throws IOException {
+    public static BatchReport open(Path target) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Path temp = Files.createTempFile(dir, ".transflux-report", ".csv.tmp");
         return new BatchReport(target, temp, Files.newBufferedWriter(temp, StandardCharsets.UTF_8));
     }
 
-    synchronized void row(ManifestLine line, TaskResult r) {
+    public synchronized void row(ManifestLine line, TaskResult r) {
         try {
             out.write(csv(line.bucket()) + ',' + csv(line.encodedKey()) + ','
                     + csv(line.versionId() == null ? "" : line.versionId()) + ','
@@ -50,7 +49,7 @@ final class BatchReport implements AutoCloseable {
     }
 
     /** RFC 4180: quoted when it holds a comma, quote or line break; quotes doubled. */
-    static String csv(String s) {
+    public static String csv(String s) {
         if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
             return s;
         }

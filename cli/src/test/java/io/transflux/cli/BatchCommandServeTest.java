@@ -1,0 +1,222 @@
+package io.transflux.cli;
+
+import static io.transflux.cli.BatchCommandTest.OBJECTS;
+import static io.transflux.cli.BatchCommandTest.ODD_KEY;
+import static io.transflux.cli.BatchCommandTest.assertRow;
+import static io.transflux.cli.BatchCommandTest.enc;
+import static io.transflux.cli.BatchCommandTest.key;
+import static io.transflux.cli.BatchCommandTest.report;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import io.transflux.connectors.accesspoint.AccessPointSpec;
+import io.transflux.connectors.accesspoint.Action;
+import io.transflux.connectors.accesspoint.LocalAccessPoint;
+import io.transflux.connectors.batch.BatchJob;
+import io.transflux.connectors.s3.S3MockServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+
+/**
+ * {@code transflux batch} in a child JVM against {@code serve}'s store (an S3-flavour access point with no
+ * function actions: a plain bucket, as Batch Operations reads and writes it), the same job as
+ * {@link BatchCommandTest} runs against S3Mock: the 1,000-object manifest of gzip, zstd and plain objects with bad
+ * lines gives the right report, a rerun skips everything done, and a 503 SlowDown burst is ridden out. Unlike
+ * S3Mock, serve checks every SigV4 signature and the objects are put through its PutObject with the SDK.
+ */
+@Tag("load")
+class BatchCommandServeTest {
+
+    static LocalAccessPoint serve;
+    static S3Client client;
+    static final Map<String, String> plainOf = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @TempDir
+    static Path root;
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Files.createDirectories(root.resolve("data"));
+        serve = LocalAccessPoint.builder().root(root).port(0).accessLog(l -> { })
+                .credentials(S3MockServer.ACCESS_KEY, S3MockServer.SECRET_KEY)
+                .defaultAccessPoint(AccessPointSpec.builder().name("bucket").actions(EnumSet.noneOf(Action.class))
+                        .build())
+                .start();
+        client = S3Client.builder().endpointOverride(URI.create(serve.endpoint())).forcePathStyle(true)
+                .region(Region.US_EAST_1).credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(S3MockServer.ACCESS_KEY, S3MockServer.SECRET_KEY)))
+                .build();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Future<?>> puts = new ArrayList<>();
+        for (int i = 0; i < OBJECTS; i++) {
+            int n = i;
+            puts.add(pool.submit(() -> {
+                put(key(n), n);
+                return null;
+            }));
+        }
+        for (Future<?> f : puts) {
+            f.get(120, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        plainOf.put(ODD_KEY, BatchCommandTest.text(-1));
+        client.putObject(b -> b.bucket("data").key(ODD_KEY), RequestBody.fromString(BatchCommandTest.text(-1)));
+        byte[] gz = BatchCommandTest.gzip(BatchCommandTest.text(-2).repeat(20).getBytes(StandardCharsets.UTF_8));
+        for (int i = 20; i < gz.length - 8; i += 7) {
+            gz[i] ^= 0x5a;
+        }
+        client.putObject(b -> b.bucket("data").key("bad/corrupt.gz"), RequestBody.fromBytes(gz));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (client != null) {
+            client.close();
+        }
+        if (serve != null) {
+            serve.close();
+        }
+    }
+
+    static void put(String key, int n) throws Exception {
+        String t = BatchCommandTest.text(n);
+        plainOf.put(key, t);
+        byte[] raw = t.getBytes(StandardCharsets.UTF_8);
+        byte[] body = switch (n % 3) {
+            case 0 -> BatchCommandTest.gzip(raw);
+            case 1 -> BatchCommandTest.zstd(raw);
+            default -> raw;
+        };
+        client.putObject(b -> b.bucket("data").key(key), RequestBody.fromBytes(body));
+    }
+
+    static Path manifest(String name, int count) throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            lines.add("data," + enc(key(i)));
+        }
+        if (count == OBJECTS) {
+            lines.add("data," + enc(ODD_KEY));
+            lines.add("data,bad%2Fcorrupt.gz");
+            lines.add("data,missing%2Fnothing-here.txt");
+            lines.add("data,odd%ZZescape");
+            lines.add("only-one-field");
+            lines.add("data,out%2Fin%2F0%2Fobj-0.txt.gz");
+            lines.add("no-such-bucket,in%2F0%2Fobj-0.txt.gz");
+        }
+        Path m = dir.resolve(name);
+        Files.write(m, lines, StandardCharsets.UTF_8);
+        return m;
+    }
+
+    @Test
+    void transformsAThousandObjectManifestReportsEachBadLineAndSkipsEverythingOnRerun() throws Exception {
+        Path m = manifest("manifest.csv", OBJECTS);
+        Path rep = dir.resolve("report.csv");
+        ProcessCommandTest.Result r = BatchCommandTest.batch("batch", "--manifest", m.toString(), "--pipeline",
+                "decompress/auto", "--target", "s3://data/out/", "--endpoint", serve.endpoint(), "--concurrency", "16",
+                "--report", rep.toString());
+        assertThat(r.exit()).as("stderr: %s", r.stderr()).isEqualTo(1);
+        assertThat(r.stdout()).contains("1007 tasks, 1001 succeeded (0 already done), 6 failed");
+
+        Map<String, BatchCommandTest.Row> rows = report(rep);
+        assertThat(rows).hasSize(OBJECTS + 7);
+        for (int i = 0; i < OBJECTS; i++) {
+            BatchCommandTest.Row row = rows.get("data," + enc(key(i)));
+            assertThat(row).as("row of %s", key(i)).isNotNull();
+            assertThat(row.status()).as("%s", row).isEqualTo("succeeded");
+            assertThat(row.message()).startsWith("Succeeded: wrote s3://data/out/" + key(i));
+        }
+        assertThat(rows.get("data," + enc(ODD_KEY)).status()).isEqualTo("succeeded");
+        assertRow(rows.get("data,bad%2Fcorrupt.gz"), "MalformedCompressedObject", "400", "PermanentFailure");
+        assertRow(rows.get("data,missing%2Fnothing-here.txt"), "NoSuchKey", "404", "PermanentFailure");
+        assertRow(rows.get("data,odd%ZZescape"), "InvalidManifestLine", "400", "PermanentFailure");
+        assertRow(rows.get("only-one-field,"), "InvalidManifestLine", "400", "PermanentFailure");
+        assertRow(rows.get("data,out%2Fin%2F0%2Fobj-0.txt.gz"), "SourceUnderTarget", "400", "PermanentFailure");
+        assertThat(rows.get("no-such-bucket,in%2F0%2Fobj-0.txt.gz").message()).startsWith("PermanentFailure");
+
+        for (int i : new int[] {0, 1, 2, 500, 998, 999}) {
+            ResponseBytes<GetObjectResponse> t = client.getObjectAsBytes(b -> b.bucket("data").key("out/" + key(i)));
+            assertThat(t.asUtf8String()).isEqualTo(plainOf.get(key(i)));
+            String sourceEtag = client.headObject(b -> b.bucket("data").key(key(i))).eTag();
+            assertThat(t.response().metadata()).containsEntry(BatchJob.META_SOURCE_ETAG, sourceEtag)
+                    .containsKey(BatchJob.META_PIPELINE);
+        }
+        assertThat(client.getObjectAsBytes(b -> b.bucket("data").key("out/" + ODD_KEY)).asUtf8String())
+                .isEqualTo(plainOf.get(ODD_KEY));
+        assertThatThrownBy(() -> client.headObject(b -> b.bucket("data").key("out/bad/corrupt.gz")))
+                .isInstanceOf(NoSuchKeyException.class);
+        try (var s = Files.walk(root.resolve("data"))) {
+            assertThat(s.filter(p -> p.toString().endsWith(".transflux-tmp"))).as("no temporary file left").isEmpty();
+        }
+
+        Path rep2 = dir.resolve("report2.csv");
+        ProcessCommandTest.Result again = BatchCommandTest.batch("batch", "--manifest", m.toString(), "--pipeline",
+                "decompress/auto", "--target", "s3://data/out/", "--endpoint", serve.endpoint(), "--concurrency", "16",
+                "--report", rep2.toString());
+        assertThat(again.stdout()).contains("1007 tasks, 1001 succeeded (1001 already done), 6 failed");
+        assertThat(report(rep2).values()).filteredOn(x -> x.status().equals("succeeded"))
+                .hasSize(1001).allMatch(x -> x.message().startsWith("Succeeded: skipped: "));
+    }
+
+    @Test
+    void ridesOutASlowDownBurstInFrontOfServe() throws Exception {
+        Path m = manifest("burst.csv", 12);
+        Path rep = dir.resolve("burst-report.csv");
+        try (SlowDownProxy proxy = SlowDownProxy.start(serve.endpoint())) {
+            ProcessCommandTest.Result r = BatchCommandTest.batch("batch", "--manifest", m.toString(), "--pipeline",
+                    "decompress/auto", "--target", "s3://data/burst/", "--endpoint", proxy.endpoint(),
+                    "--concurrency", "8", "--report", rep.toString());
+            assertThat(r.exit()).as("stderr: %s; report: %s", r.stderr(), Files.readString(rep)).isZero();
+            assertThat(r.stdout()).contains("12 tasks, 12 succeeded (0 already done), 0 failed");
+            assertThat(proxy.refused()).isGreaterThanOrEqualTo(4 * 12);
+        }
+        for (int i : new int[] {0, 1, 2, 11}) {
+            assertThat(client.getObjectAsBytes(b -> b.bucket("data").key("burst/" + key(i))).asUtf8String())
+                    .isEqualTo(plainOf.get(key(i)));
+        }
+    }
+
+    /** {@code serve --batch-manifest}: a serve child JVM runs the job through the handler, writes the report, exits. */
+    @Test
+    void serveRunsABatchOperationsJobFromAManifestAndExits() throws Exception {
+        Path m = manifest("serve-job.csv", 12);
+        Path rep = dir.resolve("serve-job-report.csv");
+        ProcessCommandTest.Result r = BatchCommandTest.batch("serve", "--root", root.toString(), "--port", "0",
+                "--actions", "", "--quiet", "--access-key-id", S3MockServer.ACCESS_KEY, "--secret-access-key",
+                S3MockServer.SECRET_KEY, "--batch-manifest", m.toString(), "--batch-argument", "pipeline=decompress/auto",
+                "--batch-argument", "targetBucket=data", "--batch-argument", "targetPrefix=served/",
+                "--batch-report", rep.toString(), "--batch-concurrency", "4");
+        assertThat(r.exit()).as("stdout: %s stderr: %s", r.stdout(), r.stderr()).isZero();
+        assertThat(r.stdout()).contains("batch: 12 tasks, 12 succeeded, 0 failed");
+        assertThat(report(rep)).hasSize(12).allSatisfy((k, row) -> assertThat(row.message()).startsWith("Succeeded: wrote"));
+        assertThat(client.getObjectAsBytes(b -> b.bucket("data").key("served/" + key(3))).asUtf8String())
+                .isEqualTo(plainOf.get(key(3)));
+    }
+}

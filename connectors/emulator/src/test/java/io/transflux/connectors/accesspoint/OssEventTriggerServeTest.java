@@ -1,0 +1,165 @@
+package io.transflux.connectors.accesspoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
+
+import com.aliyun.oss.ClientBuilderConfiguration;
+import com.aliyun.oss.OSS;
+import com.aliyun.oss.OSSClientBuilder;
+import com.aliyun.oss.common.comm.SignVersion;
+import com.aliyun.oss.model.OSSObject;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.transflux.connectors.HttpSourceOpener;
+import io.transflux.connectors.batch.BatchJob;
+import io.transflux.connectors.oss.OssEventTriggerHandler;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code OssEventTriggerHandler} end to end against serve's OSS flavour (a plain bucket: no function actions): the
+ * source objects are put with the unmodified aliyun-sdk-oss, the handler gets the {@code ObjectCreated:PutObject}
+ * event Function Compute's OSS trigger would deliver for each, reads the object through an OSS V1 presigned URL,
+ * writes the target through serve's OSS PutObject with the idempotency metadata, and a second delivery of the same
+ * event is a skip. The loop guard refuses a target inside the trigger and a source under the target.
+ */
+class OssEventTriggerServeTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir
+    static Path root;
+    static LocalAccessPoint serve;
+    static OSS oss;
+
+    @BeforeAll
+    static void start() throws IOException {
+        Files.createDirectories(root.resolve("data"));
+        serve = LocalAccessPoint.builder().root(root).port(0).accessLog(l -> { })
+                .defaultAccessPoint(AccessPointSpec.builder().name("bucket").flavor(Flavor.OSS)
+                        .actions(EnumSet.noneOf(Action.class)).build())
+                .start();
+        ClientBuilderConfiguration conf = new ClientBuilderConfiguration();
+        conf.setSLDEnabled(true);
+        conf.setSignatureVersion(SignVersion.V1);
+        oss = OSSClientBuilder.create().endpoint(serve.endpoint()).credentialsProvider(
+                new com.aliyun.oss.common.auth.DefaultCredentialProvider(LocalAccessPoint.DEFAULT_ACCESS_KEY_ID,
+                        LocalAccessPoint.DEFAULT_SECRET_ACCESS_KEY))
+                .clientConfiguration(conf).region(LocalAccessPoint.DEFAULT_OSS_REGION).build();
+        oss.putObject("data", "in/a.jsonl.gz", new ByteArrayInputStream(gzip(text("a"))));
+        oss.putObject("data", "in/b.txt", new ByteArrayInputStream(text("b").getBytes(StandardCharsets.UTF_8)));
+        byte[] bad = gzip(text("c").repeat(30));
+        for (int i = 20; i < bad.length - 8; i += 7) {
+            bad[i] ^= 0x5a;
+        }
+        oss.putObject("data", "in/bad.gz", new ByteArrayInputStream(bad));
+    }
+
+    @AfterAll
+    static void stop() {
+        oss.shutdown();
+        serve.close();
+    }
+
+    static String text(String id) {
+        return ("{\"id\":\"" + id + "\",\"msg\":\"from an OSS trigger\"}\n").repeat(20);
+    }
+
+    static byte[] gzip(String s) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(b)) {
+            out.write(s.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        return b.toByteArray();
+    }
+
+    static Map<String, String> env(String targetPrefix) {
+        Map<String, String> env = new HashMap<>();
+        env.put("TRANSFLUX_PIPELINE", "decompress/auto");
+        env.put("TRANSFLUX_TRIGGER_BUCKET", "data");
+        env.put("TRANSFLUX_TRIGGER_PREFIX", "in/");
+        env.put("TRANSFLUX_TARGET_BUCKET", "data");
+        env.put("TRANSFLUX_TARGET_PREFIX", targetPrefix);
+        env.put(OssEventTriggerHandler.ENV_OSS_ENDPOINT, serve.endpoint());
+        env.put(OssEventTriggerHandler.ENV_OSS_PATH_STYLE, "true");
+        env.put(OssEventTriggerHandler.ENV_OSS_SIGNATURE, "v1");
+        env.put("FC_REGION", LocalAccessPoint.DEFAULT_OSS_REGION);
+        env.put("ALIBABA_CLOUD_ACCESS_KEY_ID", LocalAccessPoint.DEFAULT_ACCESS_KEY_ID);
+        env.put("ALIBABA_CLOUD_ACCESS_KEY_SECRET", LocalAccessPoint.DEFAULT_SECRET_ACCESS_KEY);
+        env.put(HttpSourceOpener.ALLOW_ENV, "localhost");
+        return env;
+    }
+
+    /** The event an OSS trigger delivers for a new object (FC "Formats of event for different triggers"). */
+    static byte[] created(String key) {
+        com.aliyun.oss.model.ObjectMetadata m = oss.getObjectMetadata("data", key);
+        String event = "{\"events\":[{\"eventName\":\"ObjectCreated:PutObject\",\"eventSource\":\"acs:oss\","
+                + "\"eventTime\":\"2026-12-03T15:00:00.000Z\",\"eventVersion\":\"1.0\",\"oss\":{\"bucket\":{"
+                + "\"arn\":\"acs:oss:cn-hangzhou:1234567890:data\",\"name\":\"data\",\"ownerIdentity\":\"1234567890\"},"
+                + "\"object\":{\"deltaSize\":" + m.getContentLength() + ",\"eTag\":\"" + m.getETag() + "\",\"key\":\""
+                + key + "\",\"size\":" + m.getContentLength() + "},\"ossSchemaVersion\":\"1.0\",\"ruleId\":\"rule\"},"
+                + "\"region\":\"cn-hangzhou\",\"requestParameters\":{\"sourceIPAddress\":\"127.0.0.1\"},"
+                + "\"responseElements\":{\"requestId\":\"5F0D2C1A\"},\"userIdentity\":{\"principalId\":\"1234567890\"}}]}";
+        return event.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static JsonNode invoke(OssEventTriggerHandler h, byte[] event) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        h.handleRequest(new ByteArrayInputStream(event), out, null);
+        return JSON.readTree(out.toByteArray()).path("results").path(0);
+    }
+
+    @Test
+    void aNewObjectIsTransformedOnceAndTheSecondDeliveryIsASkip() throws IOException {
+        OssEventTriggerHandler h = OssEventTriggerHandler.withEnvironment(env("plain/"));
+        for (String key : new String[] {"in/a.jsonl.gz", "in/b.txt"}) {
+            JsonNode r = invoke(h, created(key));
+            assertThat(r.path("resultCode").asText()).as("%s", r).isEqualTo("Succeeded");
+            assertThat(r.path("resultString").asText()).startsWith("wrote oss://data/plain/" + key);
+            OSSObject target = oss.getObject("data", "plain/" + key);
+            try (var in = target.getObjectContent()) {
+                assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+                        .isEqualTo(text(key.equals("in/b.txt") ? "b" : "a"));
+            }
+            String sourceEtag = oss.getObjectMetadata("data", key).getETag();
+            assertThat(target.getObjectMetadata().getUserMetadata().get(BatchJob.META_SOURCE_ETAG))
+                    .as("the source's ETag, quoted as on the wire").contains(sourceEtag);
+        }
+        JsonNode again = invoke(h, created("in/a.jsonl.gz"));
+        assertThat(again.path("resultCode").asText()).isEqualTo("Succeeded");
+        assertThat(again.path("resultString").asText()).startsWith("skipped: ");
+    }
+
+    @Test
+    void aCorruptObjectIsAPermanentFailureAndLeavesNoTarget() throws IOException {
+        JsonNode r = invoke(OssEventTriggerHandler.withEnvironment(env("plain/")), created("in/bad.gz"));
+        assertThat(r.path("resultCode").asText()).isEqualTo("PermanentFailure");
+        assertThat(r.path("resultString").asText()).startsWith("MalformedCompressedObject (400)");
+        assertThat(oss.doesObjectExist("data", "plain/in/bad.gz")).isFalse();
+    }
+
+    @Test
+    void theLoopGuardRefusesATargetInsideTheTriggerAndASourceUnderTheTarget() throws IOException {
+        assertThatThrownBy(() -> OssEventTriggerHandler.withEnvironment(env("in/plain/")))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("overlaps the trigger");
+        oss.putObject("data", "plain/own.txt", new ByteArrayInputStream("x".getBytes(StandardCharsets.UTF_8)));
+        JsonNode r = invoke(OssEventTriggerHandler.withEnvironment(env("plain/")), created("plain/own.txt"));
+        assertThat(r.path("resultCode").asText()).isEqualTo("PermanentFailure");
+        assertThat(r.path("resultString").asText()).startsWith("SourceUnderTarget (400)");
+        assertThat(oss.doesObjectExist("data", "plain/plain/own.txt")).isFalse();
+    }
+}
