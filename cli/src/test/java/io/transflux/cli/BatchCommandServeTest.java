@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import io.transflux.connectors.SlowDownProxy;
 import io.transflux.connectors.accesspoint.AccessPointSpec;
 import io.transflux.connectors.accesspoint.Action;
 import io.transflux.connectors.accesspoint.LocalAccessPoint;

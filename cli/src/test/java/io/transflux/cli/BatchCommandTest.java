@@ -23,6 +23,7 @@ import java.util.stream.Collectors;
 import java.util.zip.GZIPOutputStream;
 
 import com.github.luben.zstd.ZstdOutputStream;
+import io.transflux.connectors.SlowDownProxy;
 import io.transflux.connectors.batch.BatchJob;
 import io.transflux.connectors.s3.S3MockServer;
 import org.junit.jupiter.api.AfterAll;

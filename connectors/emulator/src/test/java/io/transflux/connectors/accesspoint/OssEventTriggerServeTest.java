@@ -9,9 +9,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.zip.GZIPOutputStream;
 
 import com.aliyun.oss.ClientBuilderConfiguration;
@@ -21,9 +26,12 @@ import com.aliyun.oss.common.comm.SignVersion;
 import com.aliyun.oss.model.OSSObject;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.luben.zstd.ZstdOutputStream;
 import io.transflux.connectors.HttpSourceOpener;
+import io.transflux.connectors.SlowDownProxy;
 import io.transflux.connectors.batch.BatchJob;
 import io.transflux.connectors.oss.OssEventTriggerHandler;
+import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -77,6 +85,19 @@ class OssEventTriggerServeTest {
         return ("{\"id\":\"" + id + "\",\"msg\":\"from an OSS trigger\"}\n").repeat(20);
     }
 
+    static byte[] compress(String format, String s) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        try (java.io.OutputStream out = switch (format) {
+            case "gz" -> new GZIPOutputStream(b);
+            case "zst" -> new ZstdOutputStream(b);
+            case "bz2" -> new BZip2CompressorOutputStream(b);
+            default -> b;
+        }) {
+            out.write(s.getBytes(StandardCharsets.UTF_8));
+        }
+        return b.toByteArray();
+    }
+
     static byte[] gzip(String s) {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         try (GZIPOutputStream out = new GZIPOutputStream(b)) {
@@ -88,13 +109,17 @@ class OssEventTriggerServeTest {
     }
 
     static Map<String, String> env(String targetPrefix) {
+        return env(targetPrefix, serve.endpoint());
+    }
+
+    static Map<String, String> env(String targetPrefix, String ossEndpoint) {
         Map<String, String> env = new HashMap<>();
         env.put("TRANSFLUX_PIPELINE", "decompress/auto");
         env.put("TRANSFLUX_TRIGGER_BUCKET", "data");
         env.put("TRANSFLUX_TRIGGER_PREFIX", "in/");
         env.put("TRANSFLUX_TARGET_BUCKET", "data");
         env.put("TRANSFLUX_TARGET_PREFIX", targetPrefix);
-        env.put(OssEventTriggerHandler.ENV_OSS_ENDPOINT, serve.endpoint());
+        env.put(OssEventTriggerHandler.ENV_OSS_ENDPOINT, ossEndpoint);
         env.put(OssEventTriggerHandler.ENV_OSS_PATH_STYLE, "true");
         env.put(OssEventTriggerHandler.ENV_OSS_SIGNATURE, "v1");
         env.put("FC_REGION", LocalAccessPoint.DEFAULT_OSS_REGION);
@@ -142,6 +167,90 @@ class OssEventTriggerServeTest {
         JsonNode again = invoke(h, created("in/a.jsonl.gz"));
         assertThat(again.path("resultCode").asText()).isEqualTo("Succeeded");
         assertThat(again.path("resultString").asText()).startsWith("skipped: ");
+    }
+
+    /**
+     * Many new objects at once, as concurrent Function Compute instances get them: four formats plus corrupt and
+     * truncated ones, every object request throttled once by a {@code 503 SlowDown} proxy in front of serve. Each
+     * good object is written exactly, each bad one is a PermanentFailure with no target, and a second delivery of
+     * every event skips all the good ones.
+     */
+    @Test
+    void aBurstOfMixedObjectsBehindA503BurstGivesTheRightResultsAndASecondDeliverySkipsEveryGoodOne()
+            throws Exception {
+        String[] formats = {"gz", "zst", "bz2", "txt"};
+        Map<String, String> expected = new HashMap<>();
+        List<String> bad = new ArrayList<>();
+        for (int i = 0; i < 96; i++) {
+            String format = formats[i % formats.length];
+            String key = "in/bulk/obj-" + i + "." + format;
+            String text = text("bulk-" + i).repeat(1 + i % 7);
+            oss.putObject("data", key, new ByteArrayInputStream(compress(format, text)));
+            expected.put(key, text);
+        }
+        for (int i = 0; i < 12; i++) {
+            String format = formats[i % 3];
+            String key = "in/bulk/bad-" + i + "." + format;
+            byte[] b = compress(format, text("bad-" + i).repeat(40));
+            if (i % 2 == 0) {
+                for (int j = 16; j < b.length - 8; j += 5) {
+                    b[j] ^= 0x5a; // corrupt
+                }
+            } else {
+                b = java.util.Arrays.copyOf(b, b.length / 2); // truncated
+            }
+            oss.putObject("data", key, new ByteArrayInputStream(b));
+            bad.add(key);
+        }
+        List<String> keys = new ArrayList<>(expected.keySet());
+        keys.addAll(bad);
+
+        try (SlowDownProxy proxy = SlowDownProxy.start(serve.endpoint())) {
+            OssEventTriggerHandler h = OssEventTriggerHandler.withEnvironment(env("bulk-out/", proxy.endpoint()));
+            Map<String, JsonNode> first = deliverAll(h, keys);
+            for (String key : expected.keySet()) {
+                assertThat(first.get(key).path("resultCode").asText()).as("%s: %s", key, first.get(key))
+                        .isEqualTo("Succeeded");
+                try (var in = oss.getObject("data", "bulk-out/" + key).getObjectContent()) {
+                    assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).as(key)
+                            .isEqualTo(expected.get(key));
+                }
+            }
+            for (String key : bad) {
+                assertThat(first.get(key).path("resultCode").asText()).as("%s: %s", key, first.get(key))
+                        .isEqualTo("PermanentFailure");
+                assertThat(oss.doesObjectExist("data", "bulk-out/" + key)).as(key).isFalse();
+            }
+            assertThat(proxy.refused()).as("object requests throttled once each").isGreaterThanOrEqualTo(keys.size());
+
+            Map<String, JsonNode> second = deliverAll(h, keys);
+            for (String key : expected.keySet()) {
+                assertThat(second.get(key).path("resultCode").asText()).isEqualTo("Succeeded");
+                assertThat(second.get(key).path("resultString").asText()).as(key).startsWith("skipped: ");
+            }
+            for (String key : bad) {
+                assertThat(second.get(key).path("resultCode").asText()).isEqualTo("PermanentFailure");
+            }
+        }
+    }
+
+    /** One event per object, eight handler invocations at a time. */
+    static Map<String, JsonNode> deliverAll(OssEventTriggerHandler h, List<String> keys) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            Map<String, Future<JsonNode>> futures = new HashMap<>();
+            for (String key : keys) {
+                byte[] event = created(key);
+                futures.put(key, pool.submit(() -> invoke(h, event)));
+            }
+            Map<String, JsonNode> results = new HashMap<>();
+            for (Map.Entry<String, Future<JsonNode>> f : futures.entrySet()) {
+                results.put(f.getKey(), f.getValue().get(120, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

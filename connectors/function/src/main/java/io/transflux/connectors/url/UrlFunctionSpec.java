@@ -1,12 +1,19 @@
 package io.transflux.connectors.url;
 
+import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.transflux.pipeline.Pipeline;
 import org.jspecify.annotations.Nullable;
 
@@ -42,7 +49,7 @@ public final class UrlFunctionSpec {
     public static final String ENDPOINT_ENV = "AWS_ENDPOINT_URL_S3";
     public static final String PIPELINES_ENV = "TRANSFLUX_URL_PIPELINES";
     public static final Duration DEFAULT_PRESIGN_EXPIRY = Duration.ofHours(1);
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Set<String> buckets;
     private final boolean bucketInPath;
@@ -52,7 +59,7 @@ public final class UrlFunctionSpec {
     private final String region;
     private final Duration presignExpiry;
     /** Path prefix to pipeline, longest prefix first. */
-    private final java.util.List<Map.Entry<String, Pipeline>> pipelines;
+    private final List<Map.Entry<String, Pipeline>> pipelines;
 
     private UrlFunctionSpec(Builder b) {
         if (b.buckets.isEmpty()) {
@@ -69,7 +76,7 @@ public final class UrlFunctionSpec {
         this.region = b.region;
         this.presignExpiry = b.presignExpiry;
         this.pipelines = b.pipelines.entrySet().stream()
-                .sorted(Map.Entry.<String, Pipeline>comparingByKey(java.util.Comparator.comparingInt(String::length)).reversed())
+                .sorted(Map.Entry.<String, Pipeline>comparingByKey(Comparator.comparingInt(String::length)).reversed())
                 .map(e -> Map.entry(e.getKey(), e.getValue())).toList();
     }
 
@@ -88,7 +95,7 @@ public final class UrlFunctionSpec {
         String one = env.get(BUCKET_ENV);
         if (many != null && !many.isBlank()) {
             b.bucketsInPath(Set.of(many.split(",")).stream().map(String::trim).filter(s -> !s.isEmpty())
-                    .collect(java.util.stream.Collectors.toCollection(LinkedHashSet::new)));
+                    .collect(Collectors.toCollection(LinkedHashSet::new)));
         } else if (one != null && !one.isBlank()) {
             b.bucket(one.trim());
         }
@@ -116,17 +123,17 @@ public final class UrlFunctionSpec {
      * @throws io.transflux.pipeline.PipelineException for a spec naming an unknown stage or bad parameter
      */
     static Map<String, Pipeline> parsePipelines(String json) {
-        com.fasterxml.jackson.databind.JsonNode root;
+        JsonNode root;
         try {
             root = JSON.readTree(json);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             root = null;
         }
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException(PIPELINES_ENV + ": expected a JSON object of path prefix to pipeline "
                     + "spec, e.g. {\"logs/\": \"decompress/gzip\"}, got " + (root == null ? "no JSON" : root.getNodeType()));
         }
-        Map<String, Pipeline> out = new java.util.LinkedHashMap<>();
+        Map<String, Pipeline> out = new LinkedHashMap<>();
         var fields = root.fields();
         while (fields.hasNext()) {
             var e = fields.next();
@@ -159,7 +166,7 @@ public final class UrlFunctionSpec {
     }
 
     /** The configured path prefixes and their pipelines, longest prefix first. */
-    public java.util.List<Map.Entry<String, Pipeline>> pipelines() {
+    public List<Map.Entry<String, Pipeline>> pipelines() {
         return pipelines;
     }
 
@@ -224,7 +231,7 @@ public final class UrlFunctionSpec {
         private @Nullable URI endpoint;
         private @Nullable String region;
         private Duration presignExpiry = DEFAULT_PRESIGN_EXPIRY;
-        private final Map<String, Pipeline> pipelines = new java.util.LinkedHashMap<>();
+        private final Map<String, Pipeline> pipelines = new LinkedHashMap<>();
 
         private Builder() {
         }

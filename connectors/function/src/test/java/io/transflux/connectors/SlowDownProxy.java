@@ -1,4 +1,4 @@
-package io.transflux.cli;
+package io.transflux.connectors;
 
 import java.time.Duration;
 import java.util.Set;
@@ -11,13 +11,14 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.server.HttpServer;
 
 /**
- * A Reactor Netty proxy on 127.0.0.1 in front of an S3 endpoint that answers the first request for each method
+ * A Reactor Netty proxy on 127.0.0.1 in front of an S3 or OSS endpoint that answers the first request for each method
  * and path with {@code 503 SlowDown} (S3's throttling answer, with its XML error body), then forwards every later
  * one unchanged. Each object's HEAD, GET and PUT is throttled once: a burst the client must ride out by retrying.
+ * Shared by the batch tests of {@code cli} and {@code emulator} (this module's test-jar).
  */
-final class SlowDownProxy implements AutoCloseable {
+public final class SlowDownProxy implements AutoCloseable {
 
-    static final String SLOW_DOWN = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>SlowDown</Code>"
+    public static final String SLOW_DOWN = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>SlowDown</Code>"
             + "<Message>Please reduce your request rate.</Message></Error>";
 
     private final DisposableServer server;
@@ -52,19 +53,19 @@ final class SlowDownProxy implements AutoCloseable {
         }).bindNow(Duration.ofSeconds(10));
     }
 
-    static SlowDownProxy start(String upstream) {
+    public static SlowDownProxy start(String upstream) {
         return new SlowDownProxy(upstream);
     }
 
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + server.port();
     }
 
-    int refused() {
+    public int refused() {
         return refused.get();
     }
 
-    int forwarded() {
+    public int forwarded() {
         return forwarded.get();
     }
 
