@@ -2,6 +2,7 @@ package io.transflux.connectors.accesspoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -12,11 +13,23 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.zip.GZIPOutputStream;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.luben.zstd.ZstdOutputStream;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.transflux.connectors.HttpSourceOpener;
+import io.transflux.connectors.SlowDownProxy;
 import io.transflux.connectors.batch.BatchJob;
+import io.transflux.connectors.s3.S3BatchOperationsHandler;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,12 +45,15 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
  * serve runs an S3 Batch Operations job from a manifest by invoking {@code S3BatchOperationsHandler} per task
- * (issue 18 item 4): in process, and in function JVMs through the Runtime Interface Client. Objects are put with
- * the SDK through serve's PutObject; the report is the Batch Operations CSV; a rerun skips every done task.
+ * (issue 18 item 4): in process, and in function JVMs through the Runtime Interface Client. 1,000 objects (gzip, zstd,
+ * plain) are put with the SDK through serve's PutObject, the manifest adds a corrupt, a missing and a malformed line;
+ * the report is the Batch Operations CSV; a rerun skips every done task; a 503 burst is ridden out.
  */
 class LocalBatchOperationsTest {
 
-    static final int OBJECTS = 40;
+    /** The manifest size issue 18 asks for; the RIC test and the 503 burst use the first {@link #BURST} of them. */
+    static final int OBJECTS = 1000;
+    static final int BURST = 120;
     @TempDir
     static Path root;
     @TempDir
@@ -79,8 +95,9 @@ class LocalBatchOperationsTest {
                         LocalAccessPoint.DEFAULT_ACCESS_KEY_ID, LocalAccessPoint.DEFAULT_SECRET_ACCESS_KEY))).build();
     }
 
+    /** Three formats in turn: gzip, zstd, plain. */
     static String key(int n) {
-        return "in/obj-" + n + (n % 2 == 0 ? ".txt.gz" : ".txt");
+        return "in/obj-" + n + (n % 3 == 0 ? ".txt.gz" : n % 3 == 1 ? ".txt.zst" : ".txt");
     }
 
     static String text(int n) {
@@ -88,7 +105,17 @@ class LocalBatchOperationsTest {
     }
 
     static byte[] body(int n) {
-        return n % 2 == 0 ? gzip(text(n)) : text(n).getBytes(StandardCharsets.UTF_8);
+        return n % 3 == 0 ? gzip(text(n)) : n % 3 == 1 ? zstd(text(n)) : text(n).getBytes(StandardCharsets.UTF_8);
+    }
+
+    static byte[] zstd(String s) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        try (ZstdOutputStream out = new ZstdOutputStream(b).setChecksum(true)) {
+            out.write(s.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        return b.toByteArray();
     }
 
     static byte[] gzip(String s) {
@@ -135,8 +162,11 @@ class LocalBatchOperationsTest {
         assertThat(s).isEqualTo(new LocalBatchOperations.Summary(OBJECTS + 3, OBJECTS, 3));
         Map<String, String[]> rows = report(rep);
         assertThat(rows).hasSize(OBJECTS + 3);
-        assertThat(rows.get("data,in%2Fobj-4.txt.gz")[0]).isEqualTo("succeeded");
-        assertThat(rows.get("data,in%2Fobj-4.txt.gz")[3]).startsWith("Succeeded: wrote s3://data/out/in/obj-4.txt.gz");
+        for (String k : new String[] {"in/obj-3.txt.gz", "in/obj-4.txt.zst", "in/obj-5.txt"}) {
+            String[] row = rows.get("data," + java.net.URLEncoder.encode(k, StandardCharsets.UTF_8));
+            assertThat(row[0]).as(k).isEqualTo("succeeded");
+            assertThat(row[3]).startsWith("Succeeded: wrote s3://data/out/" + k);
+        }
         assertThat(rows.get("data,bad%2Fcorrupt.gz")).containsExactly("failed", "MalformedCompressedObject", "400",
                 rows.get("data,bad%2Fcorrupt.gz")[3]);
         assertThat(rows.get("data,bad%2Fcorrupt.gz")[3]).startsWith("PermanentFailure: ");
@@ -176,6 +206,62 @@ class LocalBatchOperationsTest {
                         .isEqualTo(text(2));
             }
         }
+    }
+
+    /**
+     * The handler itself (one schema 2.0 task per invocation, eight at a time, as Batch Operations invokes it) with a
+     * {@code 503 SlowDown} proxy between it and serve that throttles every object request once: each task rides the
+     * burst out within its time and gets the right code.
+     */
+    @Test
+    void theHandlerRidesOutASlowDownBurstInFrontOfServe() throws Exception {
+        try (SlowDownProxy proxy = SlowDownProxy.start(serve.endpoint())) {
+            Map<String, String> env = new LinkedHashMap<>();
+            env.put("AWS_ACCESS_KEY_ID", LocalAccessPoint.DEFAULT_ACCESS_KEY_ID);
+            env.put("AWS_SECRET_ACCESS_KEY", LocalAccessPoint.DEFAULT_SECRET_ACCESS_KEY);
+            env.put("AWS_REGION", "us-east-1");
+            env.put("AWS_ENDPOINT_URL_S3", proxy.endpoint());
+            env.put(HttpSourceOpener.ALLOW_ENV, "localhost");
+            S3BatchOperationsHandler handler = S3BatchOperationsHandler.withEnvironment(env);
+            List<String> keys = new ArrayList<>();
+            for (int i = 0; i < BURST; i++) {
+                keys.add(key(i));
+            }
+            keys.add("bad/corrupt.gz");
+            ObjectMapper json = new ObjectMapper();
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            Map<String, Future<JsonNode>> results = new HashMap<>();
+            try {
+                for (String key : keys) {
+                    String event = "{\"invocationSchemaVersion\":\"2.0\",\"invocationId\":\"inv-" + key.hashCode()
+                            + "\",\"job\":{\"id\":\"burst\",\"userArguments\":{\"pipeline\":\"decompress/auto\","
+                            + "\"targetBucket\":\"data\",\"targetPrefix\":\"burst/\"}},\"tasks\":[{\"taskId\":\"t-"
+                            + key.hashCode() + "\",\"s3Bucket\":\"data\",\"s3Key\":\""
+                            + java.net.URLEncoder.encode(key, StandardCharsets.UTF_8) + "\",\"s3VersionId\":null}]}";
+                    results.put(key, pool.submit(() -> {
+                        ByteArrayOutputStream out = new ByteArrayOutputStream();
+                        handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out,
+                                null);
+                        return json.readTree(out.toByteArray()).path("results").path(0);
+                    }));
+                }
+                for (int i = 0; i < BURST; i++) {
+                    JsonNode r = results.get(key(i)).get(120, TimeUnit.SECONDS);
+                    assertThat(r.path("resultCode").asText()).as("%s", r).isEqualTo("Succeeded");
+                }
+                JsonNode bad = results.get("bad/corrupt.gz").get(120, TimeUnit.SECONDS);
+                assertThat(bad.path("resultCode").asText()).as("%s", bad).isEqualTo("PermanentFailure");
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(proxy.refused()).as("object requests throttled once each").isGreaterThanOrEqualTo(keys.size());
+        }
+        for (int i : new int[] {0, 1, 2, BURST - 1}) {
+            assertThat(s3.getObjectAsBytes(b -> b.bucket("data").key("burst/" + key(i))).asUtf8String())
+                    .isEqualTo(text(i));
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> s3.headObject(b -> b.bucket("data")
+                .key("burst/bad/corrupt.gz"))).isInstanceOf(NoSuchKeyException.class);
     }
 
     @Test

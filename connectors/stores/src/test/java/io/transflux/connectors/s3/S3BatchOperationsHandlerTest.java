@@ -17,6 +17,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.transflux.connectors.MalformedEventException;
+import io.transflux.connectors.SlowDownProxy;
 import io.transflux.connectors.batch.BatchJob;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -145,6 +146,30 @@ class S3BatchOperationsHandlerTest {
         JsonNode again = invoke(h, event).get("results");
         assertThat(again.get(0).get("resultCode").asText()).isEqualTo("Succeeded");
         assertThat(again.get(0).get("resultString").asText()).startsWith("skipped: ");
+    }
+
+    /** Every object request throttled once by a {@code 503 SlowDown} proxy in front of S3Mock: ridden out. */
+    @Test
+    void ridesOutASlowDownBurstInFrontOfS3Mock() throws Exception {
+        try (SlowDownProxy proxy = SlowDownProxy.start(s3mock.endpoint())) {
+            Map<String, String> env = env(true);
+            env.put("AWS_ENDPOINT_URL_S3", proxy.endpoint());
+            env.put("TRANSFLUX_TARGET_PREFIX", "burst/");
+            S3BatchOperationsHandler h = new S3BatchOperationsHandler(env);
+            String event = "{\"invocationSchemaVersion\":\"1.0\",\"invocationId\":\"inv-b\",\"job\":{\"id\":\"job-b\"},"
+                    + "\"tasks\":[" + task10("t1", "logs/a+b.json.gz") + "," + task10("t2", "logs/plain.json") + ","
+                    + task10("t3", "logs/corrupt.json.gz") + "]}";
+            JsonNode results = invoke(h, event).get("results");
+            assertThat(results.get(0).get("resultCode").asText()).as("%s", results.get(0)).isEqualTo("Succeeded");
+            assertThat(results.get(1).get("resultCode").asText()).as("%s", results.get(1)).isEqualTo("Succeeded");
+            assertThat(results.get(2).get("resultCode").asText()).as("%s", results.get(2))
+                    .isEqualTo("PermanentFailure");
+            assertThat(proxy.refused()).as("object requests throttled once each").isGreaterThanOrEqualTo(3);
+        }
+        assertThat(client.getObjectAsBytes(b -> b.bucket("dst").key("burst/logs/a b.json.gz")).asUtf8String())
+                .isEqualTo(TEXT);
+        assertThat(client.getObjectAsBytes(b -> b.bucket("dst").key("burst/logs/plain.json")).asUtf8String())
+                .isEqualTo(TEXT);
     }
 
     @Test
