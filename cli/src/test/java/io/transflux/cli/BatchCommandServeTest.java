@@ -2,12 +2,10 @@ package io.transflux.cli;
 
 import static io.transflux.cli.BatchCommandTest.OBJECTS;
 import static io.transflux.cli.BatchCommandTest.ODD_KEY;
-import static io.transflux.cli.BatchCommandTest.assertRow;
 import static io.transflux.cli.BatchCommandTest.enc;
 import static io.transflux.cli.BatchCommandTest.key;
 import static io.transflux.cli.BatchCommandTest.report;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +24,6 @@ import io.transflux.connectors.SlowDownProxy;
 import io.transflux.connectors.accesspoint.AccessPointSpec;
 import io.transflux.connectors.accesspoint.Action;
 import io.transflux.connectors.accesspoint.LocalAccessPoint;
-import io.transflux.connectors.batch.BatchJob;
 import io.transflux.connectors.s3.S3MockServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,12 +32,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
  * {@code transflux batch} in a child JVM against {@code serve}'s store (an S3-flavour access point with no
@@ -146,33 +140,7 @@ class BatchCommandServeTest {
         assertThat(r.exit()).as("stderr: %s", r.stderr()).isEqualTo(1);
         assertThat(r.stdout()).contains("1007 tasks, 1001 succeeded (0 already done), 6 failed");
 
-        Map<String, BatchCommandTest.Row> rows = report(rep);
-        assertThat(rows).hasSize(OBJECTS + 7);
-        for (int i = 0; i < OBJECTS; i++) {
-            BatchCommandTest.Row row = rows.get("data," + enc(key(i)));
-            assertThat(row).as("row of %s", key(i)).isNotNull();
-            assertThat(row.status()).as("%s", row).isEqualTo("succeeded");
-            assertThat(row.message()).startsWith("Succeeded: wrote s3://data/out/" + key(i));
-        }
-        assertThat(rows.get("data," + enc(ODD_KEY)).status()).isEqualTo("succeeded");
-        assertRow(rows.get("data,bad%2Fcorrupt.gz"), "MalformedCompressedObject", "400", "PermanentFailure");
-        assertRow(rows.get("data,missing%2Fnothing-here.txt"), "NoSuchKey", "404", "PermanentFailure");
-        assertRow(rows.get("data,odd%ZZescape"), "InvalidManifestLine", "400", "PermanentFailure");
-        assertRow(rows.get("only-one-field,"), "InvalidManifestLine", "400", "PermanentFailure");
-        assertRow(rows.get("data,out%2Fin%2F0%2Fobj-0.txt.gz"), "SourceUnderTarget", "400", "PermanentFailure");
-        assertThat(rows.get("no-such-bucket,in%2F0%2Fobj-0.txt.gz").message()).startsWith("PermanentFailure");
-
-        for (int i : new int[] {0, 1, 2, 500, 998, 999}) {
-            ResponseBytes<GetObjectResponse> t = client.getObjectAsBytes(b -> b.bucket("data").key("out/" + key(i)));
-            assertThat(t.asUtf8String()).isEqualTo(plainOf.get(key(i)));
-            String sourceEtag = client.headObject(b -> b.bucket("data").key(key(i))).eTag();
-            assertThat(t.response().metadata()).containsEntry(BatchJob.META_SOURCE_ETAG, sourceEtag)
-                    .containsKey(BatchJob.META_PIPELINE);
-        }
-        assertThat(client.getObjectAsBytes(b -> b.bucket("data").key("out/" + ODD_KEY)).asUtf8String())
-                .isEqualTo(plainOf.get(ODD_KEY));
-        assertThatThrownBy(() -> client.headObject(b -> b.bucket("data").key("out/bad/corrupt.gz")))
-                .isInstanceOf(NoSuchKeyException.class);
+        BatchCommandTest.assertFirstRunOfTheMixedManifest(report(rep), client, plainOf);
         try (var s = Files.walk(root.resolve("data"))) {
             assertThat(s.filter(p -> p.toString().endsWith(".transflux-tmp"))).as("no temporary file left").isEmpty();
         }
