@@ -21,10 +21,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.zip.GZIPOutputStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.luben.zstd.ZstdOutputStream;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.transflux.connectors.HttpSourceOpener;
 import io.transflux.connectors.SlowDownProxy;
@@ -105,27 +103,11 @@ class LocalBatchOperationsTest {
     }
 
     static byte[] body(int n) {
-        return n % 3 == 0 ? gzip(text(n)) : n % 3 == 1 ? zstd(text(n)) : text(n).getBytes(StandardCharsets.UTF_8);
-    }
-
-    static byte[] zstd(String s) {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        try (ZstdOutputStream out = new ZstdOutputStream(b).setChecksum(true)) {
-            out.write(s.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-        return b.toByteArray();
+        return OssEventTriggerServeTest.compress(n % 3 == 0 ? "gz" : n % 3 == 1 ? "zst" : "txt", text(n));
     }
 
     static byte[] gzip(String s) {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        try (GZIPOutputStream out = new GZIPOutputStream(b)) {
-            out.write(s.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-        return b.toByteArray();
+        return OssEventTriggerServeTest.compress("gz", s);
     }
 
     static Path manifest(int count, boolean bad) throws IOException {

@@ -85,29 +85,26 @@ class OssEventTriggerServeTest {
         return ("{\"id\":\"" + id + "\",\"msg\":\"from an OSS trigger\"}\n").repeat(20);
     }
 
-    static byte[] compress(String format, String s) throws IOException {
+    /** {@code s} compressed as {@code format}: gz, zst (with the content checksum the zstd CLI writes), bz2 or txt. */
+    static byte[] compress(String format, String s) {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         try (java.io.OutputStream out = switch (format) {
             case "gz" -> new GZIPOutputStream(b);
-            // with the content checksum the zstd CLI writes by default: without it, flipped literal bytes decode
-            // "successfully" (the format has nothing to check them against)
+            // without the checksum, a zstd frame whose literal bytes were flipped decodes "successfully" (the
+            // format has nothing to check them against)
             case "zst" -> new ZstdOutputStream(b).setChecksum(true);
             case "bz2" -> new BZip2CompressorOutputStream(b);
             default -> b;
         }) {
             out.write(s.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new AssertionError(e);
         }
         return b.toByteArray();
     }
 
     static byte[] gzip(String s) {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        try (GZIPOutputStream out = new GZIPOutputStream(b)) {
-            out.write(s.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-        return b.toByteArray();
+        return compress("gz", s);
     }
 
     static Map<String, String> env(String targetPrefix) {
