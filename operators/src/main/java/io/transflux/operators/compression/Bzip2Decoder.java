@@ -450,6 +450,13 @@ final class Bzip2Decoder implements ChunkDecoder {
         }
         Bzip2Block block = null;
         Task t = tasks.peekFirst();
+        if (t != null && t.start == head && !t.future.isDone() && !end && tasks.size() < parallelism
+                && storeEnd() - (head >>> 3) < storeSoftBytes) {
+            // Read ahead before waiting: the next block's task needs the magic after it, which only more input
+            // brings. Waiting now would decode one block at a time whenever input arrives in pieces smaller than
+            // a block. The store bound (storeSoftBytes) still caps what is kept.
+            return Step.NEED_INPUT;
+        }
         if (t != null && t.start == head) {
             tasks.pollFirst();
             block = await(t.future);
