@@ -2,7 +2,6 @@ package io.transflux.cli;
 
 import static io.transflux.cli.BatchCommandTest.OBJECTS;
 import static io.transflux.cli.BatchCommandTest.ODD_KEY;
-import static io.transflux.cli.BatchCommandTest.enc;
 import static io.transflux.cli.BatchCommandTest.key;
 import static io.transflux.cli.BatchCommandTest.report;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -100,34 +99,12 @@ class BatchCommandServeTest {
     }
 
     static void put(String key, int n) throws Exception {
-        String t = BatchCommandTest.text(n);
-        plainOf.put(key, t);
-        byte[] raw = t.getBytes(StandardCharsets.UTF_8);
-        byte[] body = switch (n % 3) {
-            case 0 -> BatchCommandTest.gzip(raw);
-            case 1 -> BatchCommandTest.zstd(raw);
-            default -> raw;
-        };
-        client.putObject(b -> b.bucket("data").key(key), RequestBody.fromBytes(body));
+        plainOf.put(key, BatchCommandTest.text(n));
+        client.putObject(b -> b.bucket("data").key(key), RequestBody.fromBytes(BatchCommandTest.body(n)));
     }
 
     static Path manifest(String name, int count) throws Exception {
-        List<String> lines = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            lines.add("data," + enc(key(i)));
-        }
-        if (count == OBJECTS) {
-            lines.add("data," + enc(ODD_KEY));
-            lines.add("data,bad%2Fcorrupt.gz");
-            lines.add("data,missing%2Fnothing-here.txt");
-            lines.add("data,odd%ZZescape");
-            lines.add("only-one-field");
-            lines.add("data,out%2Fin%2F0%2Fobj-0.txt.gz");
-            lines.add("no-such-bucket,in%2F0%2Fobj-0.txt.gz");
-        }
-        Path m = dir.resolve(name);
-        Files.write(m, lines, StandardCharsets.UTF_8);
-        return m;
+        return BatchCommandTest.manifest(dir, name, count);
     }
 
     @Test

@@ -110,15 +110,18 @@ class BatchCommandTest {
     }
 
     static void put(String key, int n) throws IOException {
-        String t = text(n);
-        plainOf.put(key, t);
-        byte[] raw = t.getBytes(StandardCharsets.UTF_8);
-        byte[] body = switch (n % 3) {
+        plainOf.put(key, text(n));
+        client.putObject(b -> b.bucket("data").key(key), RequestBody.fromBytes(body(n)));
+    }
+
+    /** Object {@code n} as stored: gzip, zstd and plain in turn. */
+    static byte[] body(int n) throws IOException {
+        byte[] raw = text(n).getBytes(StandardCharsets.UTF_8);
+        return switch (n % 3) {
             case 0 -> gzip(raw);
             case 1 -> zstd(raw);
             default -> raw;
         };
-        client.putObject(b -> b.bucket("data").key(key), RequestBody.fromBytes(body));
     }
 
     static byte[] gzip(byte[] raw) throws IOException {
@@ -145,8 +148,12 @@ class BatchCommandTest {
         return URLEncoder.encode(key, StandardCharsets.UTF_8);
     }
 
-    /** The manifest: every object, then the bad lines. */
     static Path manifest(String name, int count) throws IOException {
+        return manifest(dir, name, count);
+    }
+
+    /** The manifest in {@code folder}: every object, then (for all {@link #OBJECTS}) the bad lines. */
+    static Path manifest(Path folder, String name, int count) throws IOException {
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             lines.add("data," + enc(key(i)));
@@ -160,7 +167,7 @@ class BatchCommandTest {
             lines.add("data,out%2Fin%2F0%2Fobj-0.txt.gz");
             lines.add("no-such-bucket,in%2F0%2Fobj-0.txt.gz");
         }
-        Path m = dir.resolve(name);
+        Path m = folder.resolve(name);
         Files.write(m, lines, StandardCharsets.UTF_8);
         return m;
     }

@@ -3,6 +3,7 @@ package io.transflux.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -101,22 +102,9 @@ class CallbackServerCommandTest {
         int port = freePort();
         String keyHost = "127.0.0.1:" + keyServer.port();
         Path log = dir.resolve("stderr.log");
-        ProcessBuilder pb = new ProcessBuilder(ChildJvm.command(
-                "callback-server", "--port", Integer.toString(port), "--journal", dir.resolve("journal").toString(),
-                "--allow-key-host", keyHost, "--process", "image/resize,w_100", "--target-prefix", "thumbs/",
-                "--endpoint", s3mock.endpoint()))
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("AWS_ACCESS_KEY_ID", S3MockServer.ACCESS_KEY);
-        pb.environment().put("AWS_SECRET_ACCESS_KEY", S3MockServer.SECRET_KEY);
-        pb.environment().put("AWS_REGION", "us-east-1");
-        Process p = pb.start();
+        Process p = startWithS3Store(port, dir.resolve("journal"), "thumbs/", log);
         try {
-            long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (!Files.readString(log).contains("listening on")) {
-                assertThat(p.isAlive()).as(Files.readString(log)).isTrue();
-                assertThat(System.nanoTime()).as("server started").isLessThan(end);
-                Thread.sleep(100);
-            }
+            awaitLog(p, log, Duration.ofSeconds(30), l -> l.contains("listening on"));
             String body = "bucket=uploads&object=in%2Fcat.jpg&etag=%22abc%22&size=1";
             // Generous bounds, not a timing check: the first verified callback of a cold child JVM (key fetch,
             // journal fsync, class loading) can take longer than OSS's 5 s budget on a loaded 2-core CI machine.
@@ -137,7 +125,7 @@ class CallbackServerCommandTest {
             assertThat(ok.statusCode()).as(Files.readString(log)).isEqualTo(200);
             assertThat(ok.body()).isEqualTo("{\"Status\":\"OK\"}");
             byte[] thumb = null;
-            end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (thumb == null) {
                 try {
                     thumb = client.getObjectAsBytes(b -> b.bucket("uploads").key("thumbs/in/cat.jpg")).asByteArray();
@@ -153,10 +141,7 @@ class CallbackServerCommandTest {
                 Thread.sleep(50);
             }
         } finally {
-            p.destroy();
-            if (!p.waitFor(20, TimeUnit.SECONDS)) {
-                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
+            stop(p);
         }
     }
 
@@ -177,12 +162,7 @@ class CallbackServerCommandTest {
                     "--oss-process-endpoint", ap.endpoint()))
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             try {
-                long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                while (!Files.readString(log).contains("listening on")) {
-                    assertThat(p.isAlive()).as(Files.readString(log)).isTrue();
-                    assertThat(System.nanoTime()).as("server started").isLessThan(end);
-                    Thread.sleep(100);
-                }
+                awaitLog(p, log, Duration.ofSeconds(30), l -> l.contains("listening on"));
                 String callback = Base64.getEncoder().encodeToString(("{\"callbackUrl\":\"http://127.0.0.1:" + port
                         + "/cb\",\"callbackBody\":\"bucket=${bucket}&object=${object}&etag=${etag}\"}")
                         .getBytes(StandardCharsets.UTF_8));
@@ -195,7 +175,7 @@ class CallbackServerCommandTest {
                 assertThat(put.statusCode()).as(put.body() + Files.readString(log)).isEqualTo(200);
                 assertThat(put.body()).isEqualTo("{\"Status\":\"OK\"}");
                 Path thumb = root.resolve("photos/thumbs/in/cat.jpg");
-                end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
                 while (!Files.exists(thumb)) {
                     assertThat(System.nanoTime()).as(Files.readString(log)).isLessThan(end);
                     Thread.sleep(100);
@@ -207,10 +187,7 @@ class CallbackServerCommandTest {
                     Thread.sleep(50);
                 }
             } finally {
-                p.destroy();
-                if (!p.waitFor(20, TimeUnit.SECONDS)) {
-                    p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
+                stop(p);
             }
         }
     }
@@ -234,30 +211,14 @@ class CallbackServerCommandTest {
         }
         int port = freePort();
         Path log = dir.resolve("stderr-redelivery.log");
-        ProcessBuilder pb = new ProcessBuilder(ChildJvm.command(
-                "callback-server", "--port", Integer.toString(port), "--journal", journalDir.toString(),
-                "--allow-key-host", "127.0.0.1:" + keyServer.port(), "--process", "image/resize,w_100",
-                "--target-prefix", "redelivered/", "--endpoint", s3mock.endpoint()))
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("AWS_ACCESS_KEY_ID", S3MockServer.ACCESS_KEY);
-        pb.environment().put("AWS_SECRET_ACCESS_KEY", S3MockServer.SECRET_KEY);
-        pb.environment().put("AWS_REGION", "us-east-1");
-        Process p = pb.start();
+        Process p = startWithS3Store(port, journalDir, "redelivered/", log);
         try {
-            long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (!(Files.readString(log).contains("already saved uploads/redelivered/in/cat.jpg")
-                    && Files.readString(log).contains("\"object\":\"redelivered/in/dog.jpg\""))) {
-                assertThat(p.isAlive()).as(Files.readString(log)).isTrue();
-                assertThat(System.nanoTime()).as(Files.readString(log)).isLessThan(end);
-                Thread.sleep(100);
-            }
+            awaitLog(p, log, Duration.ofSeconds(60), l -> l.contains("already saved uploads/redelivered/in/cat.jpg")
+                    && l.contains("\"object\":\"redelivered/in/dog.jpg\""));
             assertThat(Files.readString(log)).contains(
                     "replaying 2 unfinished jobs from the journal, 2 of them redeliveries");
         } finally {
-            p.destroy();
-            if (!p.waitFor(20, TimeUnit.SECONDS)) {
-                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
+            stop(p);
         }
         assertThat(client.getObjectAsBytes(b -> b.bucket("uploads").key("redelivered/in/cat.jpg")).asUtf8String())
                 .as("the result saved before the crash is not written again").isEqualTo("saved before the crash");
@@ -267,6 +228,37 @@ class CallbackServerCommandTest {
                 .containsEntry(CallbackServerCommand.META_CALLBACK_KEY, lost.idempotencyKey());
         try (CallbackJournal journal = CallbackJournal.open(journalDir)) {
             assertThat(journal.pending()).as("both jobs done").isEmpty();
+        }
+    }
+
+    /** A callback-server child JVM that saves thumbnails to S3Mock under {@code targetPrefix}; output to {@code log}. */
+    static Process startWithS3Store(int port, Path journal, String targetPrefix, Path log) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(ChildJvm.command(
+                "callback-server", "--port", Integer.toString(port), "--journal", journal.toString(),
+                "--allow-key-host", "127.0.0.1:" + keyServer.port(), "--process", "image/resize,w_100",
+                "--target-prefix", targetPrefix, "--endpoint", s3mock.endpoint()))
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("AWS_ACCESS_KEY_ID", S3MockServer.ACCESS_KEY);
+        pb.environment().put("AWS_SECRET_ACCESS_KEY", S3MockServer.SECRET_KEY);
+        pb.environment().put("AWS_REGION", "us-east-1");
+        return pb.start();
+    }
+
+    /** Waits until the child's output satisfies {@code done}; fails if the child dies or {@code limit} passes. */
+    static void awaitLog(Process p, Path log, Duration limit, java.util.function.Predicate<String> done)
+            throws IOException, InterruptedException {
+        long end = System.nanoTime() + limit.toNanos();
+        while (!done.test(Files.readString(log))) {
+            assertThat(p.isAlive()).as(Files.readString(log)).isTrue();
+            assertThat(System.nanoTime()).as(Files.readString(log)).isLessThan(end);
+            Thread.sleep(100);
+        }
+    }
+
+    static void stop(Process p) throws InterruptedException {
+        p.destroy();
+        if (!p.waitFor(20, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
     }
 
