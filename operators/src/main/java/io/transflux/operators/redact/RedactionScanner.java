@@ -131,6 +131,9 @@ final class RedactionScanner {
             }
         }
         final byte[] kind = set.kind;
+        final int lookahead = set.lookahead;
+        final long numberBits = set.phoneBit | set.ipBit;
+        final long others = set.otherDetectors;
         while (p < limit) {
             int c = b[p] & 0xff;
             int k = kind[c];
@@ -144,16 +147,16 @@ final class RedactionScanner {
                 m |= wordStart[c];
                 int q = p + 1;
                 if (m != 0) {
-                    int cap = Math.min(len, p + set.lookahead);
+                    int cap = Math.min(len, p + lookahead);
                     while (q < cap && word[b[q] & 0xff]) {
                         q++;
                     }
                     int next = q < len ? b[q] & 0xff : -1;
                     m &= set.wordAccept(q - p, next);
-                    if ((m & (set.phoneBit | set.ipBit)) != 0 && c <= '9') {
+                    if ((m & numberBits) != 0 && c <= '9') {
                         m = numberShape(m, p, q, next);
                     }
-                    if ((m & set.otherDetectors) != 0) {
+                    if ((m & others) != 0) {
                         m = acceptsWord(m, q - p, next);
                     }
                 }
@@ -186,7 +189,7 @@ final class RedactionScanner {
             if (!word[c]) {
                 int after = p + 1 < len ? b[p + 1] & 0xff : -1;
                 m &= set.wordAccept(0, after);
-                if ((m & set.otherDetectors) != 0) {
+                if ((m & others) != 0) {
                     m = acceptsWord(m, 0, after);
                 }
                 if (m == 0) {
