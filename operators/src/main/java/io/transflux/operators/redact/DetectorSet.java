@@ -74,6 +74,9 @@ final class DetectorSet {
     final long[] wordAccept = new long[LENGTH_BUCKETS * NEXT_CLASSES];
     /** Detectors that are not built in: their prefilter is called, not tabulated. */
     final long otherDetectors;
+    /** The built-in phone and IP detectors' bits (0 when absent): the scanner checks a digit word's shape for them. */
+    final long phoneBit;
+    final long ipBit;
     /** Whether a detector fires anywhere on a letter or digit; the scanner then cannot skip whole words. */
     final boolean anywhereOnWordBytes;
     final long[] anywhere = new long[256];
@@ -108,6 +111,17 @@ final class DetectorSet {
             }
         }
         this.otherDetectors = others;
+        long phone = 0;
+        long ip = 0;
+        for (int d = 0; d < detectors.length; d++) {
+            if (builtIn[d] == PHONE) {
+                phone |= 1L << d;
+            } else if (builtIn[d] == IP) {
+                ip |= 1L << d;
+            }
+        }
+        this.phoneBit = phone;
+        this.ipBit = ip;
         for (int len = 0; len < LENGTH_BUCKETS; len++) {
             for (int k = 0; k < NEXT_CLASSES; k++) {
                 long ok = others;

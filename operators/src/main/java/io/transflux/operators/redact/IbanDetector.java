@@ -10,6 +10,10 @@ final class IbanDetector implements EntityDetector {
     /** Registered IBAN length per two-letter country code, indexed (first - 'A') * 26 + (second - 'A'); 0 = none. */
     private static final byte[] LENGTHS = new byte[26 * 26];
 
+    /** Shortest and longest registered IBAN lengths in {@link #LENGTHS}. */
+    private static final int MIN_LENGTH;
+    private static final int MAX_LENGTH;
+
     static {
         String table = "AD24 AE23 AL28 AT20 AZ28 BA20 BE16 BG22 BH22 BR29 BY28 CH21 CR22 CY28 CZ24 DE22 DK18 DO28 "
                 + "EE20 EG29 ES24 FI18 FO18 FR27 GB22 GE22 GI23 GL18 GR27 GT28 HR21 HU28 IE22 IL23 IQ23 IS26 IT27 "
@@ -19,6 +23,16 @@ final class IbanDetector implements EntityDetector {
         for (String e : table.split(" ")) {
             LENGTHS[(e.charAt(0) - 'A') * 26 + e.charAt(1) - 'A'] = (byte) Integer.parseInt(e.substring(2));
         }
+        int min = Integer.MAX_VALUE;
+        int max = 0;
+        for (byte n : LENGTHS) {
+            if (n > 0) {
+                min = Math.min(min, n);
+                max = Math.max(max, n);
+            }
+        }
+        MIN_LENGTH = min;
+        MAX_LENGTH = max;
     }
 
     @Override
@@ -43,8 +57,8 @@ final class IbanDetector implements EntityDetector {
 
     @Override
     public boolean acceptsWord(int wordLength, int nextByte) {
-        // country code and check digits at least
-        return wordLength >= 4;
+        // the whole plain IBAN (15 to 32 characters) is one word; a grouped one starts with a word of four and a space
+        return wordLength >= MIN_LENGTH && wordLength <= MAX_LENGTH || wordLength == 4 && nextByte == ' ';
     }
 
     @Override

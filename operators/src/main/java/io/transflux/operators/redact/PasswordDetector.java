@@ -33,8 +33,10 @@ final class PasswordDetector implements EntityDetector {
 
     @Override
     public boolean acceptsWord(int wordLength, int nextByte) {
-        // pwd .. passphrase
-        return wordLength >= 3 && wordLength <= 10;
+        // a whole key (pwd, pass, passwd, password, passphrase), then a quote, space or the separator
+        return (wordLength == 3 || wordLength == 4 || wordLength == 6 || wordLength == 8 || wordLength == 10)
+                && nextByte != '-' && nextByte != '.' && nextByte != '/' && nextByte != '+' && nextByte >= 0
+                && !ByteClass.word(nextByte);
     }
 
     @Override

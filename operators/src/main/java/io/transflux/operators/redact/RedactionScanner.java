@@ -131,6 +131,9 @@ final class RedactionScanner {
             }
         }
         final byte[] kind = set.kind;
+        final int lookahead = set.lookahead;
+        final long numberBits = set.phoneBit | set.ipBit;
+        final long others = set.otherDetectors;
         while (p < limit) {
             int c = b[p] & 0xff;
             int k = kind[c];
@@ -144,13 +147,16 @@ final class RedactionScanner {
                 m |= wordStart[c];
                 int q = p + 1;
                 if (m != 0) {
-                    int cap = Math.min(len, p + set.lookahead);
+                    int cap = Math.min(len, p + lookahead);
                     while (q < cap && word[b[q] & 0xff]) {
                         q++;
                     }
                     int next = q < len ? b[q] & 0xff : -1;
                     m &= set.wordAccept(q - p, next);
-                    if ((m & set.otherDetectors) != 0) {
+                    if ((m & numberBits) != 0 && c <= '9') {
+                        m = numberShape(m, p, q, next);
+                    }
+                    if ((m & others) != 0) {
                         m = acceptsWord(m, q - p, next);
                     }
                 }
@@ -183,7 +189,7 @@ final class RedactionScanner {
             if (!word[c]) {
                 int after = p + 1 < len ? b[p + 1] & 0xff : -1;
                 m &= set.wordAccept(0, after);
-                if ((m & set.otherDetectors) != 0) {
+                if ((m & others) != 0) {
                     m = acceptsWord(m, 0, after);
                 }
                 if (m == 0) {
@@ -249,6 +255,47 @@ final class RedactionScanner {
         }
         accept(bestS, bestE, bestD);
         return Math.max(p + 1, bestE);
+    }
+
+    /**
+     * Drops the phone and IP detectors from {@code mask} for a word of digits at {@code [p, q)} whose shape
+     * neither can match: the digit run is looked at once here instead of being parsed by each. Every test
+     * is a necessary condition of the detector's own {@code find} (NANP area code 2-9 after an optional
+     * "1", exchange 2-9; an IPv4 address's second part of 1-3 digits and a '.'), so no match is lost.
+     */
+    private long numberShape(long mask, int p, int q, int next) {
+        final byte[] b = buf;
+        long m = mask;
+        int w = q - p;
+        if ((m & set.phoneBit) != 0) {
+            // acceptsWord let through only "1" + separator, or three characters + separator
+            boolean fits = w == 1 ? b[p] == '1'
+                    : w == 3 && b[p] >= '2' && digit(b[p + 1]) && digit(b[p + 2])
+                            && q + 1 < len && b[q + 1] >= '2' && b[q + 1] <= '9';
+            if (!fits) {
+                m &= ~set.phoneBit;
+            }
+        }
+        if ((m & set.ipBit) != 0 && next == '.') {
+            // only a dotted quad can follow a '.'; its first two parts are 1-3 digits, then a '.'
+            boolean fits = true;
+            for (int i = p + 1; i < q; i++) {
+                fits &= digit(b[i]);
+            }
+            int j = q + 1;
+            while (j < len && j - q <= 4 && digit(b[j])) {
+                j++;
+            }
+            int n = j - q - 1;
+            if (!fits || n < 1 || n > 3 || j >= len || b[j] != '.') {
+                m &= ~set.ipBit;
+            }
+        }
+        return m;
+    }
+
+    private static boolean digit(byte c) {
+        return c >= '0' && c <= '9';
     }
 
     /** Applies the prefilters of detectors that are not built in (built-ins are tabulated). */
@@ -351,6 +398,10 @@ final class RedactionScanner {
 
     /** Copies {@code [from, to)}, redacting whatever lies in forced (named JSON field) ranges. */
     private void copyRaw(int from, int to) {
+        if (json == JsonFilter.TEXT) {
+            copy(from, to); // plain text has no forced ranges
+            return;
+        }
         int i = from;
         while (i < to) {
             long fs = json.nextForcedStart(base + i, base + to);
@@ -405,6 +456,20 @@ final class RedactionScanner {
             System.arraycopy(bytes, i, out, outLen, n);
             outLen += n;
             i += n;
+            if (outLen == maxChunk) {
+                flushOut();
+            }
+        }
+    }
+
+    /** Appends {@code n} copies of the byte {@code b} to the output. */
+    void fill(byte b, int n) {
+        int left = n;
+        while (left > 0) {
+            int k = Math.min(left, maxChunk - outLen);
+            Arrays.fill(out, outLen, outLen + k, b);
+            outLen += k;
+            left -= k;
             if (outLen == maxChunk) {
                 flushOut();
             }

@@ -120,6 +120,10 @@ final class Replacer {
     }
 
     private void mask(RedactionScanner out, byte[] b, int s, int e, boolean keepPunctuation) {
+        if (!keepPunctuation && mask.length == 1) {
+            out.fill(mask[0], e - s); // byte for byte
+            return;
+        }
         for (int i = s; i < e; i++) {
             int c = b[i] & 0xff;
             if (keepPunctuation && c < 0x80 && !ByteClass.word(c)) {

@@ -10,7 +10,8 @@ class IbanDetectorTest {
     private final EntityDetector detector = new IbanDetector();
 
     @ParameterizedTest
-    @ValueSource(strings = {"DE89370400440532013000", "DE89 3704 0044 0532 0130 00", "GB82WEST12345698765432", "GB82 WEST 1234 5698 7654 32", "FR1420041010050500013M02606", "NL91ABNA0417164300", "NO9386011117947"})
+    @ValueSource(strings = {"DE89370400440532013000", "DE89 3704 0044 0532 0130 00", "GB82WEST12345698765432", "GB82 WEST 1234 5698 7654 32", "FR1420041010050500013M02606", "NL91ABNA0417164300", "NO9386011117947",
+        "LC11ABCD012345678901234567890123", "LC11 ABCD 0123 4567 8901 2345 6789 0123", "MT84MALT011000012345MTLCAST001S"})
     void findsWholeEntityInContext(String entity) {
         assertThat(Scan.values(detector, "see " + entity + ", thanks")).containsExactly(entity);
         assertThat(Scan.values(detector, entity)).containsExactly(entity);

@@ -19,6 +19,8 @@ class PasswordDetectorTest {
         "PASSWD=abc123;next|abc123",
         "login?user=a&pwd=Zz9%21&x=1|Zz9%21",
         "pass: t0p|t0p",
+        "passphrase='open sesame'|open sesame",
+        "passwd :hunter2|hunter2",
     })
     void findsTheValueOnly(String text, String value) {
         assertThat(Scan.values(detector, text)).containsExactly(value);
