@@ -22,17 +22,23 @@ import reactor.core.scheduler.Scheduler;
 final class TimeoutGuard {
 
     private static final Disposable STOPPED = Disposables.disposed();
+    private static final Object RUNNING = new Object();
+    private static final Object COMPLETED = new Object();
 
     private final StreamTimeout spec;
     private final Scheduler timer;
     private final AtomicReference<@Nullable Disposable> deadlineTask = new AtomicReference<>();
     private final AtomicReference<@Nullable Disposable> idleTask = new AtomicReference<>();
-    private final AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
+
+    /**
+     * {@link #RUNNING}, then whichever comes first: {@link #COMPLETED} (the source's own completion) or the timeout's
+     * error. A source cancelled by a timeout may still complete afterwards; that does not undo the timeout.
+     */
+    private final AtomicReference<Object> outcome = new AtomicReference<>(RUNNING);
     private final Sinks.One<Boolean> fired = Sinks.one();
     private final AtomicLong outstanding = new AtomicLong();
     private volatile long start;
     private volatile long lastProgress;
-    private volatile boolean completed;
 
     TimeoutGuard(StreamTimeout spec, Scheduler timer) {
         this.spec = spec;
@@ -67,7 +73,7 @@ final class TimeoutGuard {
     }
 
     void completed() {
-        completed = true;
+        outcome.compareAndSet(RUNNING, COMPLETED);
     }
 
     /** Ends both timers; runs once per subscription (from {@code doFinally}). */
@@ -78,8 +84,7 @@ final class TimeoutGuard {
 
     /** After the (possibly cut) source: the timeout's error, unless the source completed on its own first. */
     <T> Mono<T> failure() {
-        Throwable e = failure.get();
-        return e == null || completed ? Mono.empty() : Mono.error(e);
+        return outcome.get() instanceof Throwable e ? Mono.error(e) : Mono.empty();
     }
 
     private void deadlinePassed() {
@@ -100,10 +105,12 @@ final class TimeoutGuard {
     }
 
     private void trip(@Nullable LongFunction<? extends Throwable> error, long millis) {
-        if (completed || error == null || !failure.compareAndSet(null, error.apply(millis))) {
+        if (error == null || outcome.get() != RUNNING) {
             return;
         }
-        fired.tryEmitValue(Boolean.TRUE);
+        if (outcome.compareAndSet(RUNNING, error.apply(millis))) {
+            fired.tryEmitValue(Boolean.TRUE);
+        }
     }
 
     /**

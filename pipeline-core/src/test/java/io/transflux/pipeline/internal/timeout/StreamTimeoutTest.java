@@ -50,6 +50,27 @@ class StreamTimeoutTest {
     }
 
     @Test
+    void aSourceThatCompletesWhenCancelledByATimeoutStillFails() {
+        // Like a pull decoder whose bridge ends its output when cancelled: the timeout won, so the stream fails.
+        Flux<Integer> completesOnCancel = Flux.from(s -> s.onSubscribe(new org.reactivestreams.Subscription() {
+            @Override
+            public void request(long n) {
+            }
+
+            @Override
+            public void cancel() {
+                s.onComplete();
+            }
+        }));
+        StepVerifier.withVirtualTime(() -> StreamTimeout.failAfter(completesOnCancel, Duration.ofSeconds(5),
+                        ms -> new TimeoutException("deadline")))
+                .expectSubscription()
+                .thenAwait(Duration.ofSeconds(5))
+                .expectErrorMessage("deadline")
+                .verify(WAIT);
+    }
+
+    @Test
     void idleFailsAStreamWithDemandAndNoElements() {
         StepVerifier.withVirtualTime(() -> idle(Flux.just(1).concatWith(Flux.never()), Duration.ofSeconds(2)))
                 .expectSubscription()
