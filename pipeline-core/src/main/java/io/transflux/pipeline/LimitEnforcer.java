@@ -2,11 +2,10 @@ package io.transflux.pipeline;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.transflux.pipeline.internal.timeout.StreamTimeout;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 
 /** Applies {@link Limits} to a pipeline's output: chunk bound, output-byte cap and total deadline. */
 final class LimitEnforcer {
@@ -41,19 +40,8 @@ final class LimitEnforcer {
     }
 
     private static Flux<ByteBuffer> deadline(Flux<ByteBuffer> content, Duration deadline) {
-        return Flux.defer(() -> {
-            // One timer per subscription, armed once; nothing is done per element on the data path.
-            long start = System.nanoTime();
-            AtomicBoolean expired = new AtomicBoolean();
-            Mono<Long> timer = Mono.delay(deadline).doOnNext(tick -> expired.set(true));
-            return content.takeUntilOther(timer)
-                    .concatWith(Mono.defer(() -> expired.get()
-                            ? Mono.error(new LimitExceededException("deadline", deadline.toMillis(),
-                                    // The timer fired, so at least the deadline passed (also under virtual time).
-                                    Math.max(deadline.toMillis(), Duration.ofNanos(System.nanoTime() - start).toMillis()),
-                                    "ms",
-                                    "raise it with Limits.builder().deadline(..) or --deadline"))
-                            : Mono.empty()));
-        });
+        // One timer per subscription, armed once; nothing is done per element on the data path.
+        return StreamTimeout.failAfter(content, deadline, elapsedMillis -> new LimitExceededException("deadline",
+                deadline.toMillis(), elapsedMillis, "ms", "raise it with Limits.builder().deadline(..) or --deadline"));
     }
 }

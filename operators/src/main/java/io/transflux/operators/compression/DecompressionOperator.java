@@ -1,9 +1,6 @@
 package io.transflux.operators.compression;
 
 import java.nio.ByteBuffer;
-import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.jspecify.annotations.Nullable;
 
@@ -15,6 +12,7 @@ import io.transflux.pipeline.Operator;
 import io.transflux.pipeline.RangeReader;
 import io.transflux.pipeline.StageSpec;
 import io.transflux.pipeline.UnsupportedFormatException;
+import io.transflux.pipeline.internal.timeout.StreamTimeout;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -105,61 +103,23 @@ final class DecompressionOperator implements Operator {
     }
 
     /**
-     * The no-progress watchdog and the deadline, so the stage is bounded even outside a Pipeline. One
-     * periodic tick per subscription checks both; elements only store a timestamp (no timer per element),
-     * and the tick is cancelled on a worker so the thread delivering data never touches the timer queue.
-     * The watchdog counts only while downstream demand is outstanding: a subscriber that stops requesting
-     * (a slow caller socket) is backpressure, not a stalled decoder. Its clock restarts when demand goes
-     * from none to some and at every output buffer; demand is tracked with lock-free atomics.
+     * The no-progress watchdog and the deadline, so the stage is bounded even outside a Pipeline: one
+     * {@link StreamTimeout} per subscription (one task each, no polling; elements only store a timestamp). The
+     * watchdog counts only while downstream demand is outstanding: a subscriber that stops requesting (a slow caller
+     * socket) is backpressure, not a stalled decoder. Pending timers are disposed on a worker so the thread
+     * delivering data never touches the timer queue.
      */
     private static Flux<ByteBuffer> guard(Flux<ByteBuffer> content, DecodeLimits limits) {
-        boolean idle = !limits.idle.isZero();
-        boolean deadline = !limits.deadline.isZero();
-        if (!idle && !deadline) {
+        if (limits.idle.isZero() && limits.deadline.isZero()) {
             return content;
         }
-        long idleNanos = limits.idle.toNanos();
-        long deadlineNanos = limits.deadline.toNanos();
-        long smallest = Math.min(idle ? idleNanos : Long.MAX_VALUE, deadline ? deadlineNanos : Long.MAX_VALUE);
-        Duration tick = Duration.ofNanos(Math.max(Duration.ofMillis(10).toNanos(), Math.min(smallest / 10,
-                Duration.ofMillis(250).toNanos())));
-        return Flux.defer(() -> {
-            long start = System.nanoTime();
-            AtomicLong last = new AtomicLong(start);
-            AtomicLong demand = new AtomicLong();
-            AtomicReference<LimitExceededException> tripped = new AtomicReference<>();
-            Flux<Long> watchdog = Flux.interval(tick, tick)
-                    .filter(t -> {
-                        long now = System.nanoTime();
-                        if (deadline && now - start > deadlineNanos) {
-                            tripped.set(new LimitExceededException("deadline", limits.deadline.toMillis(),
-                                    Duration.ofNanos(now - start).toMillis(), "ms", limits.format
-                                            + ": raise it with Limits.builder().deadline(..) or --deadline"));
-                            return true;
-                        }
-                        if (idle && demand.get() > 0 && now - last.get() > idleNanos) {
-                            tripped.set(limits.idleExceeded(Duration.ofNanos(now - last.get()).toMillis()));
-                            return true;
-                        }
-                        return false;
-                    })
-                    .take(1)
-                    .cancelOn(Schedulers.boundedElastic());
-            return content.doOnNext(b -> {
-                        last.set(System.nanoTime());
-                        demand.getAndUpdate(d -> d == Long.MAX_VALUE ? d : d - 1);
-                    })
-                    .doOnRequest(n -> {
-                        if (demand.getAndUpdate(d -> reactor.core.publisher.Operators.addCap(d, n)) == 0) {
-                            last.set(System.nanoTime());
-                        }
-                    })
-                    .takeUntilOther(watchdog)
-                    .concatWith(Flux.defer(() -> {
-                        LimitExceededException e = tripped.get();
-                        return e == null ? Flux.empty() : Flux.error(e);
-                    }));
-        });
+        return StreamTimeout.none()
+                .deadline(limits.deadline, elapsedMillis -> new LimitExceededException("deadline",
+                        limits.deadline.toMillis(), elapsedMillis, "ms",
+                        limits.format + ": raise it with Limits.builder().deadline(..) or --deadline"))
+                .idle(limits.idle, limits::idleExceeded)
+                .disposeOn(Schedulers.boundedElastic())
+                .apply(content);
     }
 
     private ObjectMetadata metadata(ObjectMetadata in) {

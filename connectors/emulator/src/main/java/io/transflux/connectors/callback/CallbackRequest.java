@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  * query exactly as on the wire), the {@code authorization} and {@code x-oss-pub-key-url} headers (null when
  * absent), the {@code Content-Type} and the raw body.
  */
-public record CallbackRequest(String rawTarget, @Nullable String authorization, @Nullable String pubKeyUrl,
+record CallbackRequest(String rawTarget, @Nullable String authorization, @Nullable String pubKeyUrl,
         @Nullable String contentType, byte[] body) {
 
     public CallbackRequest {

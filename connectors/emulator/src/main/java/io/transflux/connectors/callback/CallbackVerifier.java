@@ -46,7 +46,7 @@ public final class CallbackVerifier {
     }
 
     /** Completes when {@code request} is authentic; fails with {@link Rejected} otherwise. */
-    public Mono<Void> verify(CallbackRequest request) {
+    Mono<Void> verify(CallbackRequest request) {
         return Mono.defer(() -> {
             if (request.body().length > MAX_BODY_BYTES || request.authorization() == null
                     || request.pubKeyUrl() == null) {

@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.transflux.pipeline.internal.timeout.StreamTimeout;
 import reactor.core.publisher.Flux;
 import reactor.netty.Connection;
 
@@ -32,18 +32,14 @@ final class Attempt {
     private static final int ABANDONED = 2;
 
     private final Connection connection;
-    private final EventLoop loop;
     private final HttpHeaders headers;
     private final AtomicInteger state = new AtomicInteger(OPEN);
     private final ScheduledFuture<?> unclaimed;
 
     Attempt(Connection connection, HttpHeaders headers, Duration claimWithin) {
         this.connection = connection;
-        // Captured now: once the body has been read to its end, the connection's channel() is a detached
-        // placeholder without an event loop.
-        this.loop = connection.channel().eventLoop();
         this.headers = headers;
-        this.unclaimed = loop.schedule(this::abandon, claimWithin.toNanos(), TimeUnit.NANOSECONDS);
+        this.unclaimed = connection.channel().eventLoop().schedule(this::abandon, claimWithin.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     HttpHeaders headers() {
@@ -66,7 +62,7 @@ final class Attempt {
         Flux<ByteBuffer> bytes = connection.inbound().receive()
                 .map(buf -> copy(buf, chunkBytes))
                 .concatMapIterable(chunks -> chunks, 1);
-        return new ReadIdleWatchdog(idleTimeout, loop).watch(bytes, onIdle);
+        return StreamTimeout.none().idle(idleTimeout, idleMillis -> onIdle.get()).apply(bytes);
     }
 
     /**

@@ -13,6 +13,7 @@ import io.transflux.pipeline.ObjectMetadata;
 import io.transflux.pipeline.ObjectStream;
 import io.transflux.pipeline.RangeReader;
 import io.transflux.pipeline.SourceException;
+import io.transflux.pipeline.internal.timeout.StreamTimeout;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
@@ -174,8 +175,8 @@ final class HttpFetch {
                 first.abandon();
                 return Flux.error(deadlineError("before the content was subscribed"));
             }
-            return Tripwire.failWhen(segment(Mono.just(first)), Mono.delay(Duration.ofNanos(remaining)),
-                    () -> deadlineError(where()));
+            return StreamTimeout.failAfter(segment(Mono.just(first)), Duration.ofNanos(remaining),
+                    elapsedMillis -> deadlineError(where()));
         });
     }
 
@@ -291,8 +292,8 @@ final class HttpFetch {
                         .onErrorMap(e -> !(e instanceof SourceException || e instanceof TransientFailure),
                                 e -> SourceErrors.transport(e, url, "during a ranged read of " + range))
                         .onErrorMap(TransientFailure.class, f -> f.giveUp("ranged reads are not retried"));
-                return Tripwire.failWhen(body, Mono.delay(Duration.ofNanos(remaining)),
-                        () -> deadlineError("during a ranged read of " + range));
+                return StreamTimeout.failAfter(body, Duration.ofNanos(remaining),
+                        elapsedMillis -> deadlineError("during a ranged read of " + range));
             });
         }
 

@@ -15,7 +15,7 @@ import io.transflux.pipeline.internal.secret.LogSafe;
  * S3 layout as a guess and are optional. Unknown fields are ignored.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record OssObjectFcEvent(
+record OssObjectFcEvent(
         @JsonProperty("requestId") @Nullable String requestId,
         @JsonProperty("getObjectContext") @Nullable GetObjectContext getObjectContext,
         @JsonProperty("configuration") @Nullable Configuration configuration,

@@ -16,7 +16,7 @@ import io.transflux.pipeline.internal.secret.LogSafe;
  * never prints URLs or tokens.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record S3ObjectLambdaEvent(
+record S3ObjectLambdaEvent(
         @JsonProperty("xAmzRequestId") @Nullable String xAmzRequestId,
         @JsonProperty("protocolVersion") @Nullable String protocolVersion,
         @JsonProperty("getObjectContext") @Nullable GetObjectContext getObjectContext,
