@@ -1,11 +1,24 @@
 package io.transflux.connectors;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.jspecify.annotations.Nullable;
 
-/** The first, format-neutral step of reading an S3 or OSS event: a bounded JSON object, or a typed failure. */
+/**
+ * The first, format-neutral step of reading an S3 or OSS event: a bounded JSON object, or a typed failure.
+ *
+ * <p>{@link #readObject(JsonFactory, byte[])} reads with Jackson's streaming parser only, into plain maps: the
+ * function's cold start does not pay for databind (about 550 classes and its introspection) on the S3 path.
+ */
 public final class EventJson {
 
     /** Largest event accepted; real events are a few KiB. */
@@ -29,5 +42,85 @@ public final class EventJson {
             throw new MalformedEventException("event: expected a JSON object", null, null);
         }
         return tree;
+    }
+
+    /**
+     * Like {@link #readObject(ObjectMapper, byte[])}, with {@code factory}'s read constraints, as plain values:
+     * see {@link #readTree(JsonParser)}.
+     */
+    public static Map<String, @Nullable Object> readObject(JsonFactory factory, byte[] json) {
+        if (json.length > MAX_EVENT_BYTES) {
+            throw new MalformedEventException("event: larger than " + MAX_EVENT_BYTES + " bytes", null, null);
+        }
+        Object tree;
+        try (JsonParser p = factory.createParser(json)) {
+            tree = readTree(p);
+        } catch (IOException e) {
+            throw new MalformedEventException("event: not valid JSON", null, null);
+        }
+        if (!(tree instanceof Map<?, ?>)) {
+            throw new MalformedEventException("event: expected a JSON object", null, null);
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, @Nullable Object> object = (Map<String, @Nullable Object>) tree;
+        return object;
+    }
+
+    /**
+     * The first JSON value from {@code p}, as databind's {@code readTree} reads it (content after it is not read):
+     * objects as {@link LinkedHashMap} (a repeated key keeps its first position and its last value), arrays as
+     * {@link List}, strings, numbers ({@link Long}, {@link java.math.BigInteger} beyond a long, {@link Double}),
+     * booleans, JSON {@code null} as {@code null}; {@link #MISSING} for empty input.
+     *
+     * @throws IOException for malformed JSON or a broken read constraint
+     */
+    public static @Nullable Object readTree(JsonParser p) throws IOException {
+        JsonToken t = p.nextToken();
+        return t == null ? MISSING : value(p, t);
+    }
+
+    /** What {@link #readTree} returns for input with no value at all. */
+    public static final Object MISSING = new Object() {
+        @Override
+        public String toString() {
+            return "MISSING";
+        }
+    };
+
+    private static @Nullable Object value(JsonParser p, @Nullable JsonToken t) throws IOException {
+        if (t == null) {
+            throw new IOException("unexpected end of input");
+        }
+        switch (t) {
+            case START_OBJECT: {
+                Map<String, @Nullable Object> m = new LinkedHashMap<>();
+                for (JsonToken k = p.nextToken(); k != JsonToken.END_OBJECT; k = p.nextToken()) {
+                    String name = p.currentName();
+                    m.put(name, value(p, p.nextToken()));
+                }
+                return m;
+            }
+            case START_ARRAY: {
+                List<@Nullable Object> l = new ArrayList<>();
+                for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
+                    l.add(value(p, e));
+                }
+                return l;
+            }
+            case VALUE_STRING:
+                return p.getText();
+            case VALUE_NUMBER_INT:
+                return p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? p.getBigIntegerValue() : p.getLongValue();
+            case VALUE_NUMBER_FLOAT:
+                return p.getDoubleValue();
+            case VALUE_TRUE:
+                return Boolean.TRUE;
+            case VALUE_FALSE:
+                return Boolean.FALSE;
+            case VALUE_NULL:
+                return null;
+            default:
+                throw new IOException("unexpected token " + t);
+        }
     }
 }

@@ -1,14 +1,14 @@
 package io.transflux.connectors.s3;
 
 import java.io.IOException;
+import java.io.StringWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.CoercionAction;
-import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
-import com.fasterxml.jackson.databind.type.LogicalType;
 import io.transflux.connectors.EventJson;
 import io.transflux.connectors.MalformedEventException;
 import org.jspecify.annotations.Nullable;
@@ -17,6 +17,11 @@ import org.jspecify.annotations.Nullable;
  * Parses and validates S3 Object Lambda events (docs/protocols.md §1.5): unknown fields ignored, protocol major 1
  * only, exactly one context, required fields present, strings bounded. Messages name the field but never
  * its value.
+ *
+ * <p>Jackson's streaming parser and generator only, no databind: this runs in every cold start's first
+ * invocation. The typing rules are databind's for these records: a string field takes a string or null
+ * (numbers and booleans are not coerced), an object field an object or null, unknown fields of any type are
+ * ignored, and a repeated key's last value wins.
  */
 final class S3Events {
 
@@ -25,43 +30,152 @@ final class S3Events {
     /** The longest string field accepted (presigned URLs with STS tokens stay well under this). */
     static final int MAX_FIELD_CHARS = 16 * 1024;
 
-    static final ObjectMapper MAPPER = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-
-    static {
-        MAPPER.coercionConfigFor(LogicalType.Textual)
-                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
-        MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-                .maxStringLength(MAX_FIELD_CHARS).maxNestingDepth(32).build());
-    }
+    static final JsonFactory JSON = JsonFactory.builder().streamReadConstraints(StreamReadConstraints.builder()
+            .maxStringLength(MAX_FIELD_CHARS).maxNestingDepth(32).build()).build();
 
     enum Kind { GET_OBJECT, HEAD_OBJECT, LIST_OBJECTS, LIST_OBJECTS_V2 }
 
     record Parsed(S3ObjectLambdaEvent event, Kind kind) {
     }
 
+    /** A field of the wrong JSON type. */
+    private static final class WrongType extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        WrongType() {
+            super(null, null, false, false);
+        }
+    }
+
     private S3Events() {
     }
 
     static Parsed parse(byte[] json) {
-        JsonNode tree = EventJson.readObject(MAPPER, json);
-        String route = text(tree.path("getObjectContext").get("outputRoute"));
-        String token = text(tree.path("getObjectContext").get("outputToken"));
+        Map<String, @Nullable Object> tree = EventJson.readObject(JSON, json);
+        Object g = tree.get("getObjectContext");
+        String route = g instanceof Map<?, ?> gm && gm.get("outputRoute") instanceof String r ? r : null;
+        String token = g instanceof Map<?, ?> gm && gm.get("outputToken") instanceof String t ? t : null;
         if (route != null && !S3WgorClient.isValidRoute(route)) {
             route = null;
         }
         S3ObjectLambdaEvent e;
         try {
-            e = MAPPER.treeToValue(tree, S3ObjectLambdaEvent.class);
-        } catch (IOException ex) {
+            e = event(tree);
+        } catch (WrongType ex) {
             throw new MalformedEventException("event: a field has the wrong type", route, token);
         }
         try {
             return new Parsed(e, validate(e));
         } catch (MalformedEventException ex) {
             throw new MalformedEventException(ex.getMessage(), route, token);
+        }
+    }
+
+    private static S3ObjectLambdaEvent event(Map<String, @Nullable Object> o) throws WrongType {
+        Map<String, @Nullable Object> g = object(o, "getObjectContext");
+        Map<String, @Nullable Object> c = object(o, "configuration");
+        Map<String, @Nullable Object> u = object(o, "userRequest");
+        Map<String, @Nullable Object> i = object(o, "userIdentity");
+        return new S3ObjectLambdaEvent(string(o, "xAmzRequestId"), string(o, "protocolVersion"),
+                g == null ? null : new S3ObjectLambdaEvent.GetObjectContext(string(g, "inputS3Url"),
+                        string(g, "outputRoute"), string(g, "outputToken")),
+                input(o, "headObjectContext"), input(o, "listObjectsContext"), input(o, "listObjectsV2Context"),
+                c == null ? null : new S3ObjectLambdaEvent.Configuration(string(c, "accessPointArn"),
+                        string(c, "supportingAccessPointArn"), string(c, "payload")),
+                u == null ? null : new S3ObjectLambdaEvent.UserRequest(string(u, "url"), headers(u.get("headers"))),
+                i == null ? null : new S3ObjectLambdaEvent.UserIdentity(string(i, "type"), string(i, "principalId"),
+                        string(i, "arn"), string(i, "accountId"), string(i, "accessKeyId")));
+    }
+
+    private static S3ObjectLambdaEvent.@Nullable InputContext input(Map<String, @Nullable Object> o, String name)
+            throws WrongType {
+        Map<String, @Nullable Object> m = object(o, name);
+        return m == null ? null : new S3ObjectLambdaEvent.InputContext(string(m, "inputS3Url"));
+    }
+
+    private static @Nullable String string(Map<String, @Nullable Object> o, String name) throws WrongType {
+        Object v = o.get(name);
+        if (v == null || v instanceof String) {
+            return (String) v;
+        }
+        throw new WrongType();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static @Nullable Map<String, @Nullable Object> object(Map<String, @Nullable Object> o, String name)
+            throws WrongType {
+        Object v = o.get(name);
+        if (v == null || v instanceof Map<?, ?>) {
+            return (Map<String, @Nullable Object>) v;
+        }
+        throw new WrongType();
+    }
+
+    /**
+     * {@code userRequest.headers}: values are strings (AWS, repeated headers comma-joined) or arrays of strings
+     * (MinIO serialises Go's {@code http.Header}); arrays are joined with {@code ", "}, which means the same in
+     * HTTP. A null value is skipped.
+     */
+    private static @Nullable Map<String, String> headers(@Nullable Object v) throws WrongType {
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof Map<?, ?> m)) {
+            throw new WrongType();
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> h : m.entrySet()) {
+            Object value = h.getValue();
+            if (value instanceof String s) {
+                out.put((String) h.getKey(), s);
+            } else if (value instanceof List<?> l) {
+                StringBuilder sb = new StringBuilder();
+                for (Object e : l) {
+                    if (!(e instanceof String s)) {
+                        throw new WrongType();
+                    }
+                    if (sb.length() > 0) {
+                        sb.append(", ");
+                    }
+                    sb.append(s);
+                }
+                out.put((String) h.getKey(), sb.toString());
+            } else if (value != null) {
+                throw new WrongType();
+            }
+        }
+        return out;
+    }
+
+    /** A reply object of numbers, strings, nulls and string maps, written as databind would write it. */
+    static String toJson(Map<String, ?> json) {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            write(g, json);
+        } catch (IOException e) {
+            throw new IllegalStateException("a map of strings and numbers always serialises", e);
+        }
+        return out.toString();
+    }
+
+    private static void write(JsonGenerator g, @Nullable Object v) throws IOException {
+        if (v == null) {
+            g.writeNull();
+        } else if (v instanceof String s) {
+            g.writeString(s);
+        } else if (v instanceof Integer n) {
+            g.writeNumber(n);
+        } else if (v instanceof Long n) {
+            g.writeNumber(n);
+        } else if (v instanceof Map<?, ?> m) {
+            g.writeStartObject();
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                g.writeFieldName(String.valueOf(e.getKey()));
+                write(g, e.getValue());
+            }
+            g.writeEndObject();
+        } else {
+            throw new IOException("not a reply value: " + v.getClass().getName());
         }
     }
 
@@ -115,7 +229,4 @@ final class S3Events {
         return new MalformedEventException(field + ": required, missing", null, null);
     }
 
-    private static @Nullable String text(@Nullable JsonNode n) {
-        return n != null && n.isTextual() ? n.asText() : null;
-    }
 }
