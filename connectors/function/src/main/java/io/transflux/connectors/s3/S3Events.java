@@ -179,7 +179,7 @@ final class S3Events {
         }
     }
 
-    private static Kind validate(S3ObjectLambdaEvent e) {
+    static Kind validate(S3ObjectLambdaEvent e) {
         String v = e.protocolVersion();
         if (v == null) {
             throw missing("protocolVersion");
