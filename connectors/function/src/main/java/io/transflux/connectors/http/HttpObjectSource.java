@@ -105,7 +105,8 @@ public final class HttpObjectSource implements ObjectSource {
         int connectMillis = (int) Math.min(Integer.MAX_VALUE, spec.connectTimeout().toMillis());
         // protocol(..) of anything but h2c loads Reactor Netty's HttpClientSecure, whose static initialiser builds
         // the default TLS contexts (HTTP/1.1, HTTP/2, HTTP/3): some 500 security classes in the first invocation,
-        // before any https URL needs them. A client that already speaks only HTTP/1.1 (every HttpClient.create()) needs no call.
+        // before any https URL needs them. A client that already speaks only HTTP/1.1 (every HttpClient.create())
+        // needs no call.
         HttpClient http11 = Arrays.equals(base.configuration().protocols(), HTTP11_ONLY) ? base
                 : base.protocol(HttpProtocol.HTTP11);
         return http11.noProxy()
