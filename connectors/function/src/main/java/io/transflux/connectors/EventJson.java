@@ -110,7 +110,8 @@ public final class EventJson {
             case VALUE_STRING:
                 return p.getText();
             case VALUE_NUMBER_INT:
-                return p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? p.getBigIntegerValue() : p.getLongValue();
+                return p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? p.getBigIntegerValue()
+                        : p.getLongValue();
             case VALUE_NUMBER_FLOAT:
                 return p.getDoubleValue();
             case VALUE_TRUE:
@@ -123,4 +124,73 @@ public final class EventJson {
                 throw new IOException("unexpected token " + t);
         }
     }
+
+    /** A field of the wrong JSON type for the record it is read into; its message is left to the caller. */
+    public static final class WrongType extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        WrongType() {
+            super(null, null, false, false);
+        }
+    }
+
+    // Typed reads of a readTree object with databind's rules for these records: a string field takes a string or
+    // null (numbers and booleans are not coerced), an object field an object or null.
+
+    /** {@code o[name]}: a string, or null. */
+    public static @Nullable String string(Map<String, @Nullable Object> o, String name) throws WrongType {
+        Object v = o.get(name);
+        if (v == null || v instanceof String) {
+            return (String) v;
+        }
+        throw new WrongType();
+    }
+
+    /** {@code o[name]}: an object, or null. */
+    @SuppressWarnings("unchecked")
+    public static @Nullable Map<String, @Nullable Object> object(Map<String, @Nullable Object> o, String name)
+            throws WrongType {
+        Object v = o.get(name);
+        if (v == null || v instanceof Map<?, ?>) {
+            return (Map<String, @Nullable Object>) v;
+        }
+        throw new WrongType();
+    }
+
+    /**
+     * {@code userRequest.headers}: values are strings (AWS, repeated headers comma-joined) or arrays of strings
+     * (MinIO serialises Go's {@code http.Header}); arrays are joined with {@code ", "}, which means the same in
+     * HTTP. A null value is skipped.
+     */
+    public static @Nullable Map<String, String> headers(@Nullable Object v) throws WrongType {
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof Map<?, ?> m)) {
+            throw new WrongType();
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> h : m.entrySet()) {
+            Object value = h.getValue();
+            if (value instanceof String s) {
+                out.put((String) h.getKey(), s);
+            } else if (value instanceof List<?> l) {
+                StringBuilder sb = new StringBuilder();
+                for (Object e : l) {
+                    if (!(e instanceof String s)) {
+                        throw new WrongType();
+                    }
+                    if (sb.length() > 0) {
+                        sb.append(", ");
+                    }
+                    sb.append(s);
+                }
+                out.put((String) h.getKey(), sb.toString());
+            } else if (value != null) {
+                throw new WrongType();
+            }
+        }
+        return out;
+    }
+
 }

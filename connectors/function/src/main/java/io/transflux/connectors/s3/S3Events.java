@@ -1,9 +1,11 @@
 package io.transflux.connectors.s3;
 
+import static io.transflux.connectors.EventJson.headers;
+import static io.transflux.connectors.EventJson.object;
+import static io.transflux.connectors.EventJson.string;
+
 import java.io.IOException;
 import java.io.StringWriter;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -38,15 +40,6 @@ final class S3Events {
     record Parsed(S3ObjectLambdaEvent event, Kind kind) {
     }
 
-    /** A field of the wrong JSON type. */
-    private static final class WrongType extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        WrongType() {
-            super(null, null, false, false);
-        }
-    }
-
     private S3Events() {
     }
 
@@ -61,7 +54,7 @@ final class S3Events {
         S3ObjectLambdaEvent e;
         try {
             e = event(tree);
-        } catch (WrongType ex) {
+        } catch (EventJson.WrongType ex) {
             throw new MalformedEventException("event: a field has the wrong type", route, token);
         }
         try {
@@ -71,7 +64,7 @@ final class S3Events {
         }
     }
 
-    private static S3ObjectLambdaEvent event(Map<String, @Nullable Object> o) throws WrongType {
+    private static S3ObjectLambdaEvent event(Map<String, @Nullable Object> o) throws EventJson.WrongType {
         Map<String, @Nullable Object> g = object(o, "getObjectContext");
         Map<String, @Nullable Object> c = object(o, "configuration");
         Map<String, @Nullable Object> u = object(o, "userRequest");
@@ -88,63 +81,9 @@ final class S3Events {
     }
 
     private static S3ObjectLambdaEvent.@Nullable InputContext input(Map<String, @Nullable Object> o, String name)
-            throws WrongType {
+            throws EventJson.WrongType {
         Map<String, @Nullable Object> m = object(o, name);
         return m == null ? null : new S3ObjectLambdaEvent.InputContext(string(m, "inputS3Url"));
-    }
-
-    private static @Nullable String string(Map<String, @Nullable Object> o, String name) throws WrongType {
-        Object v = o.get(name);
-        if (v == null || v instanceof String) {
-            return (String) v;
-        }
-        throw new WrongType();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static @Nullable Map<String, @Nullable Object> object(Map<String, @Nullable Object> o, String name)
-            throws WrongType {
-        Object v = o.get(name);
-        if (v == null || v instanceof Map<?, ?>) {
-            return (Map<String, @Nullable Object>) v;
-        }
-        throw new WrongType();
-    }
-
-    /**
-     * {@code userRequest.headers}: values are strings (AWS, repeated headers comma-joined) or arrays of strings
-     * (MinIO serialises Go's {@code http.Header}); arrays are joined with {@code ", "}, which means the same in
-     * HTTP. A null value is skipped.
-     */
-    private static @Nullable Map<String, String> headers(@Nullable Object v) throws WrongType {
-        if (v == null) {
-            return null;
-        }
-        if (!(v instanceof Map<?, ?> m)) {
-            throw new WrongType();
-        }
-        Map<String, String> out = new LinkedHashMap<>();
-        for (Map.Entry<?, ?> h : m.entrySet()) {
-            Object value = h.getValue();
-            if (value instanceof String s) {
-                out.put((String) h.getKey(), s);
-            } else if (value instanceof List<?> l) {
-                StringBuilder sb = new StringBuilder();
-                for (Object e : l) {
-                    if (!(e instanceof String s)) {
-                        throw new WrongType();
-                    }
-                    if (sb.length() > 0) {
-                        sb.append(", ");
-                    }
-                    sb.append(s);
-                }
-                out.put((String) h.getKey(), sb.toString());
-            } else if (value != null) {
-                throw new WrongType();
-            }
-        }
-        return out;
     }
 
     /** A reply object of numbers, strings, nulls and string maps, written as databind would write it. */
