@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import io.transflux.pipeline.Limits;
 import io.transflux.pipeline.ObjectMetadata;
 import io.transflux.pipeline.ObjectStream;
@@ -58,7 +58,8 @@ public final class ObjectLambdaFunction {
     /** The environment variable holding the pipeline spec when the payload names none. */
     public static final String PIPELINE_ENV = "TRANSFLUX_PIPELINE";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Streaming only: payloads are read in the first invocation, and databind would add to every cold start. */
+    private static final JsonFactory JSON = new JsonFactory();
 
     final Pipeline pipeline;
     final Limits limits;
@@ -124,65 +125,69 @@ public final class ObjectLambdaFunction {
         if (payload == null || payload.isBlank() || payloadPolicy == PayloadPolicy.IGNORE) {
             return this;
         }
-        JsonNode root;
-        try {
-            root = JSON.readTree(payload);
-        } catch (Exception e) {
+        Map<String, @Nullable Object> root;
+        try (JsonParser parser = JSON.createParser(payload)) {
+            if (!(EventJson.readTree(parser) instanceof Map<?, ?> m)) {
+                throw invalidConfiguration();
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, @Nullable Object> object = (Map<String, @Nullable Object>) m;
+            root = object;
+        } catch (java.io.IOException e) {
             throw invalidConfiguration();
         }
-        if (root == null || !root.isObject()) {
-            throw invalidConfiguration();
-        }
-        if (payloadPolicy == PayloadPolicy.REJECT && root.size() > 0) {
+        if (payloadPolicy == PayloadPolicy.REJECT && !root.isEmpty()) {
             // Short enough to reach the caller (ErrorMapping passes messages up to 120 characters).
-            String key = root.fieldNames().next();
+            String key = root.keySet().iterator().next();
             throw new ConnectorException(500, "InvalidConfiguration", "Payload key '"
                     + (key.length() > 32 ? key.substring(0, 32) : key) + "' refused: payload policy REJECT, expected no keys.");
         }
         Builder b = toBuilder();
-        JsonNode p = root.get("pipeline");
-        if (p != null) {
-            b.pipeline(Pipeline.parse(text(p)));
+        if (root.containsKey("pipeline")) {
+            b.pipeline(Pipeline.parse(text(root.get("pipeline"))));
         }
-        JsonNode alg = root.get("checksumAlgorithm");
-        if (alg != null) {
-            b.checksumAlgorithm(ChecksumAlgorithm.fromId(text(alg)));
+        if (root.containsKey("checksumAlgorithm")) {
+            b.checksumAlgorithm(ChecksumAlgorithm.fromId(text(root.get("checksumAlgorithm"))));
         }
-        JsonNode del = root.get("checksumDelivery");
-        if (del != null) {
-            b.checksumDelivery(ChecksumDelivery.fromId(text(del)));
+        if (root.containsKey("checksumDelivery")) {
+            b.checksumDelivery(ChecksumDelivery.fromId(text(root.get("checksumDelivery"))));
         }
-        JsonNode ps = root.get("partSize");
-        if (ps != null) {
-            b.partSize(number(ps));
+        if (root.containsKey("partSize")) {
+            b.partSize(number(root.get("partSize")));
         }
-        JsonNode sp = root.get("maxSpoolBytes");
-        if (sp != null) {
-            b.maxSpoolBytes(number(sp));
+        if (root.containsKey("maxSpoolBytes")) {
+            b.maxSpoolBytes(number(root.get("maxSpoolBytes")));
         }
-        JsonNode hc = root.get("headLengthCap");
-        if (hc != null) {
-            b.headLengthCap(number(hc));
+        if (root.containsKey("headLengthCap")) {
+            b.headLengthCap(number(root.get("headLengthCap")));
         }
-        JsonNode mo = root.get("maxOutputBytes");
-        if (mo != null) {
-            b.limits(limits.toBuilder().maxOutputBytes(number(mo)).build());
+        if (root.containsKey("maxOutputBytes")) {
+            b.limits(limits.toBuilder().maxOutputBytes(number(root.get("maxOutputBytes"))).build());
         }
         return b.build();
     }
 
-    private static String text(JsonNode n) {
-        if (!n.isTextual()) {
+    private static String text(@Nullable Object n) {
+        if (!(n instanceof String s)) {
             throw invalidConfiguration();
         }
-        return n.asText();
+        return s;
     }
 
-    private static long number(JsonNode n) {
-        if (!n.canConvertToLong() || n.asLong() <= 0) {
+    /** A positive whole number; a fraction is truncated, as databind's {@code JsonNode.asLong} did. */
+    private static long number(@Nullable Object n) {
+        long v;
+        if (n instanceof Long l) {
+            v = l;
+        } else if (n instanceof Double d && d >= -0x1p63 && d <= 0x1p63) {
+            v = d.longValue();
+        } else {
             throw invalidConfiguration();
         }
-        return n.asLong();
+        if (v <= 0) {
+            throw invalidConfiguration();
+        }
+        return v;
     }
 
     private static ConnectorException invalidConfiguration() {

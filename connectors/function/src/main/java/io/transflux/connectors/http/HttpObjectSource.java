@@ -1,5 +1,6 @@
 package io.transflux.connectors.http;
 
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 
@@ -97,11 +98,18 @@ public final class HttpObjectSource implements ObjectSource {
      * deprecated (gone in Reactor Netty 2) but still honoured: it lets the decoder hand over body pieces
      * up to the chunk size instead of 8 KiB, eight times fewer elements downstream at the default.
      */
+    private static final HttpProtocol[] HTTP11_ONLY = {HttpProtocol.HTTP11};
+
     @SuppressWarnings("deprecation")
     private static HttpClient configure(HttpClient base, HttpSourceSpec spec) {
         int connectMillis = (int) Math.min(Integer.MAX_VALUE, spec.connectTimeout().toMillis());
-        return base.noProxy()
-                .protocol(HttpProtocol.HTTP11)
+        // protocol(..) of anything but h2c loads Reactor Netty's HttpClientSecure, whose static initialiser builds
+        // the default TLS contexts (HTTP/1.1, HTTP/2, HTTP/3): some 500 security classes in the first invocation,
+        // before any https URL needs them. A client that already speaks only HTTP/1.1 (every HttpClient.create())
+        // needs no call.
+        HttpClient http11 = Arrays.equals(base.configuration().protocols(), HTTP11_ONLY) ? base
+                : base.protocol(HttpProtocol.HTTP11);
+        return http11.noProxy()
                 .followRedirect(false)
                 .compress(false)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.max(1, connectMillis))

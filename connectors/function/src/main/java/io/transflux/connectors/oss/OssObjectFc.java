@@ -1,17 +1,11 @@
 package io.transflux.connectors.oss;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.CoercionAction;
-import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
-import com.fasterxml.jackson.databind.type.LogicalType;
+import com.fasterxml.jackson.core.JsonFactory;
 import io.transflux.connectors.ErrorMapping;
 import io.transflux.connectors.ErrorReply;
 import io.transflux.connectors.EventJson;
@@ -35,15 +29,11 @@ public final class OssObjectFc {
     public static final String LOGGER = "io.transflux.connectors.oss";
     static final int MAX_EVENT_BYTES = EventJson.MAX_EVENT_BYTES;
     private static final System.Logger LOG = System.getLogger(LOGGER);
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-
-    static {
-        MAPPER.coercionConfigFor(LogicalType.Textual)
-                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
-    }
+    /**
+     * Streaming only, no databind, as for S3 (see {@code S3Events}): this runs in every cold start's first
+     * invocation. Jackson's default read constraints, as the databind reader had.
+     */
+    private static final JsonFactory JSON = new JsonFactory();
 
     private final ObjectLambdaFunction function;
     private final OssWgorClient wgor;
@@ -106,14 +96,22 @@ public final class OssObjectFc {
     }
 
     static OssObjectFcEvent parse(byte[] json) {
-        JsonNode tree = EventJson.readObject(MAPPER, json);
-        JsonNode ctx = tree.path("getObjectContext");
-        String route = ctx.path("outputRoute").isTextual() ? ctx.path("outputRoute").asText() : null;
-        String token = ctx.path("outputToken").isTextual() ? ctx.path("outputToken").asText() : null;
+        Map<String, @Nullable Object> tree = EventJson.readObject(JSON, json);
+        Object ctx = tree.get("getObjectContext");
+        String route = ctx instanceof Map<?, ?> m && m.get("outputRoute") instanceof String r ? r : null;
+        String token = ctx instanceof Map<?, ?> m && m.get("outputToken") instanceof String t ? t : null;
         OssObjectFcEvent e;
         try {
-            e = MAPPER.treeToValue(tree, OssObjectFcEvent.class);
-        } catch (IOException ex) {
+            Map<String, @Nullable Object> g = EventJson.object(tree, "getObjectContext");
+            Map<String, @Nullable Object> c = EventJson.object(tree, "configuration");
+            Map<String, @Nullable Object> u = EventJson.object(tree, "userRequest");
+            e = new OssObjectFcEvent(EventJson.string(tree, "requestId"),
+                    g == null ? null : new OssObjectFcEvent.GetObjectContext(EventJson.string(g, "inputOssUrl"),
+                            EventJson.string(g, "outputRoute"), EventJson.string(g, "outputToken")),
+                    c == null ? null : new OssObjectFcEvent.Configuration(EventJson.string(c, "payload")),
+                    u == null ? null : new OssObjectFcEvent.UserRequest(EventJson.string(u, "url"),
+                            EventJson.headers(u.get("headers"))));
+        } catch (EventJson.WrongType ex) {
             throw new MalformedEventException("event: a field has the wrong type", route, token);
         }
         OssObjectFcEvent.GetObjectContext g = e.getObjectContext();

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.transflux.connectors.ErrorMapping;
 import io.transflux.connectors.ErrorReply;
 import io.transflux.connectors.GetObjectRequest;
@@ -195,11 +194,7 @@ public final class S3ObjectLambda {
     }
 
     private static String toJson(Map<String, Object> json) {
-        try {
-            return S3Events.MAPPER.writeValueAsString(json);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a map of strings and numbers always serialises", e);
-        }
+        return S3Events.toJson(json);
     }
 
     private static void log(System.Logger.Level level, String line) {

@@ -60,8 +60,8 @@ public final class S3ObjectLambdaHandler implements RequestStreamHandler {
     private static void primeHandler(S3WgorClient wgor) {
         try {
             S3Events.parse(SAMPLE_EVENT);
-            S3Events.MAPPER.writeValueAsString(Map.of("statusCode", 200, "headers", Map.of("Content-Length", "0")));
-        } catch (Exception e) {
+            S3Events.toJson(Map.of("statusCode", 200, "headers", Map.of("Content-Length", "0")));
+        } catch (RuntimeException e) {
             throw new IllegalStateException("warm-up event does not parse: " + e.getClass().getSimpleName(), e);
         }
         wgor.sign("https://warm-up.s3-object-lambda.us-east-1.amazonaws.com/WriteGetObjectResponse",
