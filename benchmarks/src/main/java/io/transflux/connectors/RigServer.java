@@ -39,7 +39,8 @@ import reactor.netty.http.server.HttpServerRoutes;
  * Prints {@code rig-server http <port> https <port>} once bound (https -1 without a key store), then serves until
  * its standard input ends.
  *
- * <pre>java -cp benchmarks.jar io.transflux.connectors.RigServer --root DIR [--keystore server.p12 --storepass PW]</pre>
+ * <pre>java -cp benchmarks.jar io.transflux.connectors.RigServer --root DIR [--keystore server.p12 --storepass PW]
+ *     [--cipher TLS_AES_256_GCM_SHA384]</pre>
  */
 public final class RigServer {
 
@@ -52,11 +53,13 @@ public final class RigServer {
         Path root = null;
         Path keystore = null;
         String storepass = "changeit";
+        String cipher = "TLS_AES_256_GCM_SHA384";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--root" -> root = Path.of(args[++i]);
                 case "--keystore" -> keystore = Path.of(args[++i]);
                 case "--storepass" -> storepass = args[++i];
+                case "--cipher" -> cipher = args[++i];
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -78,7 +81,10 @@ public final class RigServer {
             for (Certificate c : ks.getCertificateChain("server")) {
                 chain.add((X509Certificate) c);
             }
-            https = base.secure(s -> s.sslContext(Http11SslContextSpec.forServer(key, chain))).bindNow(Duration.ofSeconds(10));
+            // TLS 1.3 with one suite, so that every run measures the same cipher (AES-256-GCM unless told).
+            List<String> suites = List.of(cipher);
+            https = base.secure(s -> s.sslContext(Http11SslContextSpec.forServer(key, chain)
+                    .configure(b -> b.protocols("TLSv1.3").ciphers(suites)))).bindNow(Duration.ofSeconds(10));
         }
         System.out.println("rig-server http " + http.port() + " https " + (https == null ? -1 : https.port()));
         System.out.flush();

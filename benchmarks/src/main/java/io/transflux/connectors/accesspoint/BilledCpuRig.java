@@ -123,7 +123,7 @@ public final class BilledCpuRig {
                 Arrays.sort(cpu);
                 anchors.put(f, cpu[anchorRuns / 2]);
                 System.out.printf(Locale.ROOT, "anchor %-10s CPU %.3f s (runs %s) = %.2f s/GB%n", ANCHOR.get(f),
-                        cpu[anchorRuns / 2], Arrays.toString(cpu), perGb(cpu[anchorRuns / 2], outBytes));
+                        cpu[anchorRuns / 2], seconds(cpu), perGb(cpu[anchorRuns / 2], outBytes));
             }
         }
 
@@ -148,7 +148,7 @@ public final class BilledCpuRig {
                     String ratio = a == null ? "—" : String.format(Locale.ROOT, "%.2f / %.2f", (big - small) / a,
                             w[w.length / 2] / a);
                     System.out.printf(Locale.ROOT, "%s %s: cold %.2f s − start-up %.2f s = %.2f s/GB; warm %s s = %.2f s/GB;"
-                            + " ÷ codec anchor (cold / warm) %s; %s%n", t, f, big, small, coldGb, Arrays.toString(w), warmGb,
+                            + " ÷ codec anchor (cold / warm) %s; %s%n", t, f, big, small, coldGb, seconds(w), warmGb,
                             ratio, target.tls);
                     rows.add(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.2f | %.2f | %s |", t, f, big, small,
                             coldGb, warmGb, ratio));
@@ -308,6 +308,10 @@ public final class BilledCpuRig {
             }
         }
         return sb.toString();
+    }
+
+    private static String seconds(double[] v) {
+        return Arrays.stream(v).mapToObj(x -> String.format(Locale.ROOT, "%.2f", x)).toList().toString();
     }
 
     private static long crc32c(byte[] b, int n) {
