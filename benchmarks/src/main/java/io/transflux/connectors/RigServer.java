@@ -18,10 +18,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
 
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
-import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRoutes;
 
@@ -83,8 +84,8 @@ public final class RigServer {
             }
             // TLS 1.3 with one suite, so that every run measures the same cipher (AES-256-GCM unless told).
             List<String> suites = List.of(cipher);
-            https = base.secure(s -> s.sslContext(Http11SslContextSpec.forServer(key, chain)
-                    .configure(b -> b.protocols("TLSv1.3").ciphers(suites)))).bindNow(Duration.ofSeconds(10));
+            SslContext ssl = SslContextBuilder.forServer(key, chain).protocols("TLSv1.3").ciphers(suites).build();
+            https = base.secure(s -> s.sslContext(ssl)).bindNow(Duration.ofSeconds(10));
         }
         System.out.println("rig-server http " + http.port() + " https " + (https == null ? -1 : https.port()));
         System.out.flush();

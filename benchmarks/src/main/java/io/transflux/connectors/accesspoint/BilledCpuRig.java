@@ -159,6 +159,13 @@ public final class BilledCpuRig {
             if (!server.waitFor(10, TimeUnit.SECONDS)) {
                 server.destroy();
             }
+            // The objects are several hundred MB of /tmp.
+            try (var files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+            Files.deleteIfExists(dir);
         }
         System.out.println();
         for (Map.Entry<String, Double> a : anchors.entrySet()) {
@@ -267,7 +274,8 @@ public final class BilledCpuRig {
         }
     }
 
-    private static Process startServer(Path dir, LocalCa ca) throws IOException {
+    /** Starts {@link RigServer} on {@code dir}; its first stdout line names the ports, closing its stdin stops it. */
+    static Process startServer(Path dir, LocalCa ca) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-cp", System.getProperty("java.class.path"), RigServer.class.getName(), "--root", dir.toString()));
         if (ca != null) {
