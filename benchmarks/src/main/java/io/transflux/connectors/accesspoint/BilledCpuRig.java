@@ -139,9 +139,19 @@ public final class BilledCpuRig {
                 for (String f : formats) {
                     Target target = new Target(t, port.get(t), port.get("http"), f, server.pid(), control, functionJar, java,
                             jvm, ca);
-                    double big = target.cold("big" + SUFFIX.get(f), outBytes, bigCrc);
-                    double small = target.cold("small" + SUFFIX.get(f), SMALL, smallCrc);
-                    double[] w = target.warm("big" + SUFFIX.get(f), outBytes, bigCrc, warm);
+                    double big;
+                    double small;
+                    double[] w;
+                    try {
+                        big = target.cold("big" + SUFFIX.get(f), outBytes, bigCrc);
+                        small = target.cold("small" + SUFFIX.get(f), SMALL, smallCrc);
+                        w = target.warm("big" + SUFFIX.get(f), outBytes, bigCrc, warm);
+                    } catch (IllegalStateException e) {
+                        // E.g. S3 Object Lambda's 60 s deadline on a loaded machine: report it, measure the rest.
+                        System.out.println(t + " " + f + ": FAILED " + e.getMessage());
+                        rows.add("| " + t + " | " + f + " | failed: " + e.getMessage() + " |");
+                        continue;
+                    }
                     double coldGb = perGb(big - small, outBytes);
                     double warmGb = perGb(w[w.length / 2], outBytes);
                     Double a = anchors.get(f);
