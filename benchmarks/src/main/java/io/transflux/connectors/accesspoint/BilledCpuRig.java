@@ -39,7 +39,8 @@ import org.xerial.snappy.SnappyFramedOutputStream;
  * <ul>
  *   <li><b>cold</b>: a fresh JVM, one invocation on the object, minus a fresh JVM's one invocation on the first 100 KiB
  *       of the corpus in the same format (start-up subtracted);</li>
- *   <li><b>warm</b>: one JVM, {@code --warm} invocations in a row; the median CPU of invocations 2..n.</li>
+ *   <li><b>warm</b>: one JVM, {@code --warm} invocations in a row; the median CPU of invocations 2..n (the upper
+ *       middle one for an even count).</li>
  * </ul>
  * CPU is user + system of the function process ({@code ProcessHandle.info().totalCpuDuration()}, /proc) read as soon
  * as its reply arrives. Codec anchors in the same run: {@code zstd -dc}, {@code gzip -dc}, {@code bzip2 -dc} on the
@@ -91,6 +92,9 @@ public final class BilledCpuRig {
         if (functionJar == null || !Files.isRegularFile(functionJar)) {
             throw new IllegalArgumentException("--function-jar: expected the deployable transflux-function.jar, got "
                     + functionJar);
+        }
+        if (warm < 2) {
+            throw new IllegalArgumentException("--warm: expected at least 2 invocations (the first is not warm), got " + warm);
         }
         for (String f : formats) {
             if (!SUFFIX.containsKey(f)) {
