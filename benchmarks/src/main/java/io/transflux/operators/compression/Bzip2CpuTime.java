@@ -69,7 +69,11 @@ public final class Bzip2CpuTime {
         return new double[] {(os.getProcessCpuTime() - c0) / 1e9, (System.nanoTime() - w0) / 1e9};
     }
 
-    private static double[] tool(String command, Path file) throws Exception {
+    /**
+     * Runs {@code command < file > /dev/null} under {@code bash} and answers {CPU seconds, wall seconds}: the CPU is
+     * user + system of the shell's children, from {@code times} (getrusage), so no JVM is measured.
+     */
+    public static double[] tool(String command, Path file) throws Exception {
         long w0 = System.nanoTime();
         Process p = new ProcessBuilder("bash", "-c", command + " < '" + file + "' > /dev/null; times").start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);

@@ -149,7 +149,7 @@ public class DecompressionBenchmark {
     }
 
     /** JSON log lines with repeating users and random trace ids: compresses about 4-9x depending on codec. */
-    static byte[] corpus(int size) {
+    public static byte[] corpus(int size) {
         SplittableRandom r = new SplittableRandom(42);
         String[] services = {"checkout", "search", "auth", "billing", "catalog"};
         String[] paths = {"/api/v1/items", "/api/v1/cart", "/login", "/api/v2/search", "/health"};
