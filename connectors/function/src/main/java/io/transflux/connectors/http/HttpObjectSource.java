@@ -93,13 +93,13 @@ public final class HttpObjectSource implements ObjectSource {
         return new Builder(Objects.requireNonNull(url, "url"));
     }
 
+    private static final HttpProtocol[] HTTP11_ONLY = {HttpProtocol.HTTP11};
+
     /**
      * Our safety settings on top of whatever client the caller supplied. {@code maxChunkSize} is
      * deprecated (gone in Reactor Netty 2) but still honoured: it lets the decoder hand over body pieces
      * up to the chunk size instead of 8 KiB, eight times fewer elements downstream at the default.
      */
-    private static final HttpProtocol[] HTTP11_ONLY = {HttpProtocol.HTTP11};
-
     @SuppressWarnings("deprecation")
     private static HttpClient configure(HttpClient base, HttpSourceSpec spec) {
         int connectMillis = (int) Math.min(Integer.MAX_VALUE, spec.connectTimeout().toMillis());
