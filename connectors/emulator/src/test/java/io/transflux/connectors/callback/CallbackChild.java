@@ -1,9 +1,12 @@
 package io.transflux.connectors.callback;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.Unpooled;
 import reactor.core.publisher.Mono;
@@ -16,7 +19,8 @@ import reactor.util.retry.Retry;
  * and runs each job by POSTing its key to {@code target url} with the {@code Idempotency-Key} header (a job
  * succeeds on a 200; a 409, the same key still being worked on, is retried). Prints
  * {@code PORT <n> PENDING <jobs to replay> REDELIVERIES <of them started before>} once listening and serves until
- * killed.
+ * killed. A line {@code DRAIN} on its input makes it wait (up to 60 s) until the journal holds no pending job and
+ * answer {@code DRAINED <jobs still pending>}.
  */
 final class CallbackChild {
 
@@ -44,6 +48,17 @@ final class CallbackChild {
         CallbackServer server = CallbackServer.start("127.0.0.1", 0, verifier, journal, handler);
         System.out.println("PORT " + server.port() + " PENDING " + pending + " REDELIVERIES " + redeliveries);
         System.out.flush();
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+            if (line.equals("DRAIN")) {
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (!journal.pending().isEmpty() && System.nanoTime() < end) {
+                    Thread.sleep(20);
+                }
+                System.out.println("DRAINED " + journal.pending().size());
+                System.out.flush();
+            }
+        }
         Thread.sleep(Long.MAX_VALUE);
     }
 }

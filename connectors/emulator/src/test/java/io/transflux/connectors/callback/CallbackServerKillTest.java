@@ -74,7 +74,8 @@ class CallbackServerKillTest {
                 // armed before the child starts: the first effect may be a job it replays at start-up
                 CompletableFuture<String> firstEffect = killAfterEffect ? target.holdAnswers() : null;
                 Process p = start(keys, targetUrl);
-                long[] banner = banner(p);
+                BufferedReader out = output(p);
+                long[] banner = banner(out);
                 int port = (int) banner[0];
                 redeliveriesReported += banner[2];
                 long startedMs = (System.nanoTime() - lifeStart) / 1_000_000;
@@ -122,6 +123,9 @@ class CallbackServerKillTest {
                         // a life left alone: replayed and new jobs drain
                         awaitEffects(target, answered200);
                         settled = unanswered.isEmpty() && target.effects().keySet().containsAll(answered200);
+                        // a job's effect shows at the target just before its done record is written: stopping the
+                        // child now could leave that job pending; only the killed lives may do that
+                        assertThat(drain(p, out)).as("jobs still pending in a life left alone").isZero();
                     }
                 } finally {
                     target.release();
@@ -137,7 +141,7 @@ class CallbackServerKillTest {
             Map<String, Integer> before = target.deliveries();
             Process last = start(keys, targetUrl);
             try {
-                long[] banner = banner(last);
+                long[] banner = banner(output(last));
                 assertThat(banner[1]).as("jobs pending after every job was done").isZero();
                 Thread.sleep(500);
                 assertThat(target.deliveries()).as("a clean restart replays nothing").isEqualTo(before);
@@ -182,9 +186,12 @@ class CallbackServerKillTest {
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
     }
 
+    static BufferedReader output(Process p) {
+        return new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    }
+
     /** The child's first line: port, jobs it replays, and how many of those are redeliveries. */
-    static long[] banner(Process p) throws Exception {
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    static long[] banner(BufferedReader out) throws Exception {
         String line = out.readLine();
         assertThat(line).as("callback child's first line").isNotNull().matches("PORT \\d+ PENDING \\d+ REDELIVERIES \\d+");
         String[] w = line.split(" ");
@@ -203,6 +210,15 @@ class CallbackServerKillTest {
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();
         return http.sendAsync(r, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Asks the child to wait until its journal holds no pending job; returns how many it still holds. */
+    static long drain(Process p, BufferedReader out) throws Exception {
+        p.getOutputStream().write("DRAIN\n".getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().flush();
+        String line = out.readLine();
+        assertThat(line).as("callback child's answer to DRAIN").isNotNull().matches("DRAINED \\d+");
+        return Long.parseLong(line.substring("DRAINED ".length()));
     }
 
     static void awaitEffects(IdempotentTarget target, Set<String> answered) throws InterruptedException {
