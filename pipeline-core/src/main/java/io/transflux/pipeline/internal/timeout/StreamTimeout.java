@@ -123,12 +123,15 @@ public final class StreamTimeout {
         if (!hasDeadline() && !hasIdle()) {
             return source;
         }
+        boolean idle = hasIdle();
         return Flux.defer(() -> {
             TimeoutGuard guard = new TimeoutGuard(this, timer != null ? timer : Schedulers.parallel());
-            return source
-                    .doOnSubscribe(s -> guard.start())
-                    .doOnRequest(guard::requested)
-                    .doOnNext(x -> guard.delivered())
+            Flux<T> watched = source.doOnSubscribe(s -> guard.start());
+            if (idle) {
+                // only the idle timer needs to see demand and elements; a deadline alone costs nothing per element
+                watched = watched.doOnRequest(guard::requested).doOnNext(x -> guard.delivered());
+            }
+            return watched
                     .doOnComplete(guard::completed)
                     .doFinally(s -> guard.stop())
                     .takeUntilOther(guard.fired())
