@@ -25,6 +25,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
+import io.transflux.connectors.http.HttpDate;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
@@ -170,8 +171,7 @@ public final class RigServer {
                     .header("Content-Type", "application/octet-stream")
                     .header("Accept-Ranges", "bytes")
                     .header("ETag", "\"" + Long.toHexString(size) + "-" + Long.toHexString(modified) + "\"")
-                    .header("Last-Modified", java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
-                            java.time.Instant.ofEpochMilli(modified).atZone(java.time.ZoneOffset.UTC)))
+                    .header("Last-Modified", HttpDate.format(java.time.Instant.ofEpochMilli(modified)))
                     .send(slices(file, from, to + 1));
         }).post("/WriteGetObjectResponse", (req, res) -> {
             String token = req.requestHeaders().get("x-amz-request-token", "none");
