@@ -1,23 +1,15 @@
 package io.transflux.cli;
 
 import static io.transflux.cli.BatchCommandTest.OBJECTS;
-import static io.transflux.cli.BatchCommandTest.ODD_KEY;
 import static io.transflux.cli.BatchCommandTest.key;
 import static io.transflux.cli.BatchCommandTest.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import io.transflux.connectors.SlowDownProxy;
 import io.transflux.connectors.accesspoint.AccessPointSpec;
@@ -31,7 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -66,26 +57,7 @@ class BatchCommandServeTest {
                 .region(Region.US_EAST_1).credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(S3MockServer.ACCESS_KEY, S3MockServer.SECRET_KEY)))
                 .build();
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        List<Future<?>> puts = new ArrayList<>();
-        for (int i = 0; i < OBJECTS; i++) {
-            int n = i;
-            puts.add(pool.submit(() -> {
-                put(key(n), n);
-                return null;
-            }));
-        }
-        for (Future<?> f : puts) {
-            f.get(120, TimeUnit.SECONDS);
-        }
-        pool.shutdown();
-        plainOf.put(ODD_KEY, BatchCommandTest.text(-1));
-        client.putObject(b -> b.bucket("data").key(ODD_KEY), RequestBody.fromString(BatchCommandTest.text(-1)));
-        byte[] gz = BatchCommandTest.gzip(BatchCommandTest.text(-2).repeat(20).getBytes(StandardCharsets.UTF_8));
-        for (int i = 20; i < gz.length - 8; i += 7) {
-            gz[i] ^= 0x5a;
-        }
-        client.putObject(b -> b.bucket("data").key("bad/corrupt.gz"), RequestBody.fromBytes(gz));
+        BatchCommandTest.fillDataBucket(client, plainOf);
     }
 
     @AfterAll
@@ -96,11 +68,6 @@ class BatchCommandServeTest {
         if (serve != null) {
             serve.close();
         }
-    }
-
-    static void put(String key, int n) throws Exception {
-        plainOf.put(key, BatchCommandTest.text(n));
-        client.putObject(b -> b.bucket("data").key(key), RequestBody.fromBytes(BatchCommandTest.body(n)));
     }
 
     static Path manifest(String name, int count) throws Exception {

@@ -60,27 +60,7 @@ class BatchCommandTest {
         s3mock = S3MockServer.start();
         client = s3mock.client();
         client.createBucket(b -> b.bucket("data"));
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        List<Future<?>> puts = new ArrayList<>();
-        for (int i = 0; i < OBJECTS; i++) {
-            int n = i;
-            puts.add(pool.submit(() -> {
-                put(key(n), n);
-                return null;
-            }));
-        }
-        for (Future<?> f : puts) {
-            f.get(60, TimeUnit.SECONDS);
-        }
-        pool.shutdown();
-        plainOf.put(ODD_KEY, text(-1));
-        client.putObject(b -> b.bucket("data").key(ODD_KEY), RequestBody.fromString(text(-1)));
-        // Valid gzip header and first bytes, then garbage: a corrupt archive.
-        byte[] gz = gzip(text(-2).repeat(20).getBytes(StandardCharsets.UTF_8));
-        for (int i = 20; i < gz.length - 8; i += 7) {
-            gz[i] ^= 0x5a;
-        }
-        client.putObject(b -> b.bucket("data").key("bad/corrupt.gz"), RequestBody.fromBytes(gz));
+        fillDataBucket(client, plainOf);
     }
 
     @AfterAll
@@ -109,9 +89,34 @@ class BatchCommandTest {
         return b.toString();
     }
 
-    static void put(String key, int n) throws IOException {
-        plainOf.put(key, text(n));
-        client.putObject(b -> b.bucket("data").key(key), RequestBody.fromBytes(body(n)));
+    /**
+     * Fills bucket {@code data} with what every batch test reads: {@link #OBJECTS} objects {@link #key(int)} (gzip,
+     * zstd and plain), {@link #ODD_KEY}, and {@code bad/corrupt.gz}; records each object's plain text in
+     * {@code plainOf}.
+     */
+    static void fillDataBucket(S3Client client, Map<String, String> plainOf) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Future<?>> puts = new ArrayList<>();
+        for (int i = 0; i < OBJECTS; i++) {
+            int n = i;
+            puts.add(pool.submit(() -> {
+                plainOf.put(key(n), text(n));
+                client.putObject(b -> b.bucket("data").key(key(n)), RequestBody.fromBytes(body(n)));
+                return null;
+            }));
+        }
+        for (Future<?> f : puts) {
+            f.get(120, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        plainOf.put(ODD_KEY, text(-1));
+        client.putObject(b -> b.bucket("data").key(ODD_KEY), RequestBody.fromString(text(-1)));
+        // Valid gzip header and first bytes, then garbage: a corrupt archive.
+        byte[] gz = gzip(text(-2).repeat(20).getBytes(StandardCharsets.UTF_8));
+        for (int i = 20; i < gz.length - 8; i += 7) {
+            gz[i] ^= 0x5a;
+        }
+        client.putObject(b -> b.bucket("data").key("bad/corrupt.gz"), RequestBody.fromBytes(gz));
     }
 
     /** Object {@code n} as stored: gzip, zstd and plain in turn. */

@@ -8,12 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.CoercionAction;
-import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
-import com.fasterxml.jackson.databind.type.LogicalType;
+import io.transflux.connectors.DatabindOracle;
 import io.transflux.connectors.EventJson;
 import io.transflux.connectors.MalformedEventException;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,15 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class OssEventDatabindParityTest {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-
-    static {
-        MAPPER.coercionConfigFor(LogicalType.Textual)
-                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
-    }
+    private static final ObjectMapper MAPPER = DatabindOracle.eventMapper();
 
     private static final String GET = "\"getObjectContext\":{\"inputOssUrl\":\"https://b.oss-cn-hangzhou.aliyuncs.com/k?Signature=s\","
             + "\"outputRoute\":\"fc-route\",\"outputToken\":\"tok\"}";

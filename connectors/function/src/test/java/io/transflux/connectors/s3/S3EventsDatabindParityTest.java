@@ -10,12 +10,9 @@ import java.util.Map;
 import java.util.Objects;
 
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.CoercionAction;
-import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
-import com.fasterxml.jackson.databind.type.LogicalType;
+import io.transflux.connectors.DatabindOracle;
 import io.transflux.connectors.EventJson;
 import io.transflux.connectors.MalformedEventException;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,14 +26,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class S3EventsDatabindParityTest {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private static final ObjectMapper MAPPER = DatabindOracle.eventMapper();
 
     static {
-        MAPPER.coercionConfigFor(LogicalType.Textual)
-                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
         MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
                 .maxStringLength(S3Events.MAX_FIELD_CHARS).maxNestingDepth(32).build());
     }
